@@ -1,0 +1,94 @@
+# vhost-mdev bench: build, test and benchmark the vhost-mdev module in a guest.
+# Quiet unless V=1. Build outputs go to $(OUT) only.
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+OUT ?= $(CURDIR)/.output
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+GUEST_RUN ?= scripts/guest-run
+GUEST_TIMEOUT ?= 1800
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE
+override CPPFLAGS += -I$(CURDIR)/include/uapi -I$(CURDIR)/tests -I$(CURDIR)/lib
+# Guest programs run on the host root, but link statically so they do not
+# depend on anything but the kernel.
+LDFLAGS ?=
+
+export OUT V
+
+.PHONY: all deps kernel-cache modules tests test test-host test-guest \
+	bench shell clean help
+
+all: modules tests
+
+help:
+	@echo 'make all      build the modules, the tests (and every other part)'
+	@echo 'make deps     install the Debian packages the project needs'
+	@echo 'make test     host unit tests, then guest tests in one boot'
+	@echo 'make bench    run the benchmarks in the guest'
+	@echo 'make shell    interactive shell in the guest, project mounted'
+	@echo 'make clean    remove $(OUT)'
+
+deps:
+	$(Q)scripts/deps.sh
+
+kernel-cache: deps
+	$(Q)scripts/fetch-kernel.sh
+
+# --- kernel modules --------------------------------------------------------
+
+KMOD_DIRS := $(wildcard kernel/Kbuild) tests/kmod/Kbuild
+
+modules: kernel-cache
+	$(Q)for d in $(dir $(KMOD_DIRS)); do \
+		scripts/build-modules.sh $$d $(OUT)/$$d || exit 1; \
+	done
+
+# --- tests -----------------------------------------------------------------
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+GUEST_SRCS := $(wildcard tests/guest/*.c)
+UNIT_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+GUEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(GUEST_SRCS))
+TEST_HDRS := $(wildcard tests/*.h include/uapi/linux/*.h)
+
+$(OUT)/tests/%: tests/%.c $(TEST_HDRS) | deps
+	$(call msg,CC,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
+
+tests: $(UNIT_BINS) $(GUEST_BINS)
+
+test: all
+	$(Q)scripts/run-tests
+
+test-host: tests
+	$(Q)scripts/run-tests --host-only
+
+test-guest: all
+	$(Q)scripts/run-tests --guest-only
+
+# --- running ---------------------------------------------------------------
+
+bench: all
+	@echo 'make bench: no benchmark exists yet (the bench issue adds them).' >&2
+	@false
+
+shell: all
+	$(Q)$(GUEST_RUN) -i
+
+clean:
+	$(Q)rm -rf $(OUT)

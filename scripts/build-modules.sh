@@ -1,0 +1,40 @@
+#!/bin/bash
+# Build the out-of-tree modules of SRC (a folder with a Kbuild file) in OUT,
+# against the headers matching the guest kernel, then add module BTF with
+# pahole so /sys/kernel/btf/<module> exists in the guest.
+# usage: build-modules.sh SRC OUT
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+src=$(cd "$1" && pwd)
+out=$2
+abi=$(vhm_kernel_abi)
+kdir=$(vhm_kernel_dir)
+build=/usr/src/linux-headers-$abi
+[ -d "$build" ] || vhm_die "no headers at $build: run 'make deps'"
+[ -f "$kdir/vmlinux" ] || vhm_die "no $kdir/vmlinux: run scripts/fetch-kernel.sh"
+
+# Kbuild writes beside its sources: mirror SRC into OUT as symlinks.
+mkdir -p "$out"
+(cd "$src" && find . -type d) | while read -r d; do mkdir -p "$out/$d"; done
+(cd "$src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \)) |
+while read -r f; do
+	[ -L "$out/$f" ] || ln -sf "$src/$f" "$out/$f"
+done
+# Drop links whose source is gone.
+find "$out" -xtype l -delete
+
+kv=0
+[ "${V:-0}" = 1 ] && kv=1
+make -s -C "$build" M="$(cd "$out" && pwd)" KBUILD_VERBOSE=$kv \
+	VHM_TOP="$VHM_TOP" modules 2>&1 |
+	grep -v 'Skipping BTF generation' >&2 || true
+[ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+
+flags=$(PAHOLE=pahole "$build/scripts/pahole-flags.sh")
+find "$out" -name '*.ko' | while read -r ko; do
+	[ "$ko.btf" -nt "$ko" ] && continue
+	[ "${V:-0}" = 1 ] || echo "  BTF     ${ko#"$VHM_TOP"/}" >&2
+	pahole -J $flags --btf_base "$kdir/vmlinux" "$ko"
+	touch "$ko.btf"
+done

@@ -1,0 +1,87 @@
+#!/bin/bash
+# Fetch the Debian kernel image matching the installed linux-headers-amd64
+# into the cache, once: vmlinuz, modules (with modules.dep), the BTF vmlinux,
+# vmlinux.h and the guest initramfs. A second run downloads nothing.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+
+abi=$(vhm_kernel_abi)
+kdir=$(vhm_kernel_dir)
+pkg=linux-image-$abi
+
+fetch_image() {
+	local tmp deb
+	[ -f "$kdir/vmlinuz" ] && [ -f "$kdir/lib/modules/$abi/modules.dep" ] && return
+	vhm_info "FETCH   $pkg"
+	tmp=$(mktemp -d "$VHM_CACHE/.fetch.XXXXXX")
+	# apt-get download writes into the current directory.
+	(cd "$tmp" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
+		(apt-get update -q >/dev/null && cd "$tmp" && apt-get download -q "$pkg" >/dev/null) ||
+		{ rm -rf "$tmp"; vhm_die "cannot download $pkg"; }
+	deb=$(ls "$tmp"/*.deb)
+	mkdir -p "$tmp/x"
+	dpkg-deb -x "$deb" "$tmp/x"
+	depmod -b "$tmp/x" "$abi"
+	mkdir -p "$kdir"
+	rm -rf "$kdir/lib"
+	mv "$tmp/x/lib" "$kdir/lib"
+	cp "$tmp/x/boot/config-$abi" "$kdir/config"
+	# Last: its presence marks a complete extraction.
+	cp "$tmp/x/boot/vmlinuz-$abi" "$kdir/vmlinuz"
+	rm -rf "$tmp"
+}
+
+# The bzImage carries an xz stream; the ELF vmlinux (with .BTF) is inside.
+extract_vmlinux() {
+	local off
+	[ -f "$kdir/vmlinux" ] && return
+	vhm_info "VMLINUX $abi"
+	off=$(LC_ALL=C grep -abo -m1 $'\xfd7zXZ' "$kdir/vmlinuz" | head -1 | cut -d: -f1) ||
+		vhm_die "no xz stream in $kdir/vmlinuz"
+	tail -c +$((off + 1)) "$kdir/vmlinuz" | xz -dc 2>/dev/null > "$kdir/vmlinux.tmp" || true
+	readelf -S "$kdir/vmlinux.tmp" 2>/dev/null | grep -q '\.BTF' ||
+		vhm_die "extracted vmlinux has no .BTF section"
+	mv "$kdir/vmlinux.tmp" "$kdir/vmlinux"
+}
+
+gen_vmlinux_h() {
+	[ -f "$kdir/vmlinux.h" ] && return
+	vhm_info "GEN     vmlinux.h"
+	bpftool btf dump file "$kdir/vmlinux" format c > "$kdir/vmlinux.h.tmp"
+	mv "$kdir/vmlinux.h.tmp" "$kdir/vmlinux.h"
+}
+
+# Modules the initramfs loads, in dependency order, to mount the host root.
+INITRD_MODULES="virtio_pci 9pnet_virtio 9p"
+
+build_initramfs() {
+	local root mods m
+	[ -f "$kdir/initramfs.cpio.gz" ] && [ "$kdir/initramfs.cpio.gz" -nt "$VHM_TOP/scripts/guest-init" ] &&
+		[ "$kdir/initramfs.cpio.gz" -nt "$0" ] && return
+	vhm_info "GEN     initramfs"
+	root=$(mktemp -d "$VHM_CACHE/.initrd.XXXXXX")
+	mkdir -p "$root"/{bin,dev,proc,sys,newroot,modules}
+	cp /bin/busybox "$root/bin/busybox"
+	for m in sh mount umount mkdir insmod chroot cat echo sleep ln mknod; do
+		ln -s busybox "$root/bin/$m"
+	done
+	mods=$(for m in $INITRD_MODULES; do
+		modprobe -d "$kdir" -S "$abi" --show-depends "$m"
+	       done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
+	: > "$root/modules/order"
+	for m in $mods; do
+		cp "$m" "$root/modules/"
+		echo "/modules/$(basename "$m")" >> "$root/modules/order"
+	done
+	cp "$VHM_TOP/scripts/guest-init" "$root/init"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$kdir/initramfs.cpio.gz.tmp"
+	mv "$kdir/initramfs.cpio.gz.tmp" "$kdir/initramfs.cpio.gz"
+	rm -rf "$root"
+}
+
+mkdir -p "$VHM_CACHE"
+fetch_image
+extract_vmlinux
+gen_vmlinux_h
+build_initramfs
