@@ -53,13 +53,14 @@ kernel-cache: deps
 KMOD_DIRS := $(wildcard kernel/Kbuild) tests/kmod/Kbuild
 
 modules: kernel-cache
+	$(call msg,KBUILD,$(dir $(KMOD_DIRS)))
 	$(Q)for d in $(dir $(KMOD_DIRS)); do \
 		scripts/build-modules.sh $$d $(OUT)/$$d || exit 1; \
 	done
 
 # --- tests -----------------------------------------------------------------
 
-UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/helpers/*.c)
 GUEST_SRCS := $(wildcard tests/guest/*.c)
 UNIT_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 GUEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(GUEST_SRCS))

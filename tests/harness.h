@@ -71,10 +71,7 @@ static inline void __register_test(struct __test_metadata *t)
 
 #define TEST(name) __TEST_IMPL(#name, __test_##name)
 
-#define FIXTURE(fx)							\
-	struct _fixture_##fx;						\
-	typedef struct _fixture_##fx FIXTURE_DATA(fx);			\
-	struct _fixture_##fx
+#define FIXTURE(fx) struct _fixture_##fx
 #define FIXTURE_DATA(fx) struct _fixture_##fx
 #define FIXTURE_SETUP(fx)						\
 	static void _setup_##fx(struct __test_metadata __attribute__((unused)) *_metadata, \
@@ -102,7 +99,6 @@ static inline void __register_test(struct __test_metadata *t)
 				_body_##fx##_##name(_metadata, &self);	\
 		}							\
 		if (!__harness_in_setup) {				\
-			__harness_in_teardown = true;			\
 			if (!setjmp(__harness_jmp))			\
 				_teardown_##fx(_metadata, &self);	\
 		}							\
@@ -112,7 +108,8 @@ static inline void __register_test(struct __test_metadata *t)
 
 #include <setjmp.h>
 static jmp_buf __harness_jmp;
-static bool __harness_in_setup, __harness_in_teardown, __harness_jmp_armed;
+static bool __harness_in_setup __attribute__((unused));
+static bool __harness_jmp_armed;
 static struct __test_result *__harness_res;
 
 static inline void __harness_fail(const char *file, int line, const char *fmt, ...)
