@@ -10,7 +10,7 @@ Q :=
 msg = @true
 else
 Q := @
-msg = @printf '  %-7s %s\n' $(1) $(2)
+msg = @printf '  %-7s %s\n' $(1) $(patsubst $(CURDIR)/%,%,$(2))
 endif
 
 OUT ?= $(CURDIR)/.output

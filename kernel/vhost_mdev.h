@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vhost-mdev parent-driver API.
+ *
+ * A parent (hardware driver or the simulator) registers a vhost_mdev_parent
+ * with its mdev types. The core creates one vhost_mdev_device per mdev
+ * instance, owns the VFIO device, the vhost ioctls, the state machine and the
+ * vring configuration, and calls the parent through vhost_mdev_ops.
+ *
+ * Between ops->start() and ops->stop() the vring configuration in
+ * vhost_mdev_device.vqs[] is frozen (the ioctls that change it return EBUSY),
+ * so the parent reads it without locks. The parent reaches guest memory only
+ * through vhost_mdev_dma_read()/vhost_mdev_dma_write() and the 16-bit
+ * accessors, which pin pages through VFIO and drop them on dma_unmap.
+ */
+#ifndef _VHOST_MDEV_H
+#define _VHOST_MDEV_H
+
+#include <linux/eventfd.h>
+#include <linux/mdev.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/types.h>
+#include <linux/vfio.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+struct vhost_mdev_device;
+
+/* Largest ring size any parent may offer (virtio split ring limit). */
+#define VHOST_MDEV_VRING_MAX	32768U
+
+struct vhost_mdev_vq {
+	struct vhost_mdev_device *vmdev;
+	u16 index;
+
+	/* Set by ioctls under vmdev->lock while the device is not RUNNING. */
+	u32 num;		/* ring size, 0 = not configured */
+	u64 desc;		/* IOVAs of the three ring parts */
+	u64 avail;
+	u64 used;
+	bool addr_set;
+	u16 base;		/* next avail (== next used) index */
+	struct eventfd_ctx *call;
+	struct eventfd_ctx *err;
+
+	/* Kick: hooked to the eventfd's wait queue only while RUNNING. */
+	struct file *kick_file;
+	struct eventfd_ctx *kick;
+	wait_queue_entry_t kick_wait;
+	poll_table kick_pt;
+	wait_queue_head_t *kick_wqh;
+	bool kick_hooked;
+};
+
+/**
+ * struct vhost_mdev_ops - what a parent provides
+ * @init: allocate the parent's state of a new instance (set vmdev->priv)
+ * @release: free what @init allocated; no other op runs afterwards
+ * @get_device_id: virtio device id (VIRTIO_ID_NET, ...)
+ * @get_vq_count: number of virtqueues, fixed for the instance's life
+ * @get_vq_num_max: largest ring size, a power of 2 <= VHOST_MDEV_VRING_MAX
+ * @get_features: virtio feature bits the device offers
+ * @set_features: the driver's feature set changed (already checked to be a
+ *	subset of @get_features); may refuse a combination with an errno
+ * @get_config_size: size of the device config space in bytes
+ * @get_config: copy [off, off + len) of the config space (range checked)
+ * @set_config: write [off, off + len) (range checked); errno for read-only
+ * @start: begin processing the rings described by vmdev->vqs[]; each vq
+ *	starts at its base. Called with vmdev->lock held.
+ * @stop: quiesce: when it returns the parent touches no guest memory and
+ *	signals no eventfd. Called with vmdev->lock held. Must not fail.
+ * @notify: a kick on vq arrived. Atomic context (eventfd wake-up): do not
+ *	sleep, defer the processing when it may sleep.
+ * @get_vring_base: the next avail index of vq; a snapshot while running,
+ *	exact after @stop
+ * @get_notify_area: optional; physical doorbell page of vq for mmap
+ * @reset: optional; restore the power-on config space
+ * @dev_groups: optional sysfs attribute groups for the mdev device
+ */
+struct vhost_mdev_ops {
+	int (*init)(struct vhost_mdev_device *vmdev);
+	void (*release)(struct vhost_mdev_device *vmdev);
+	u32 (*get_device_id)(struct vhost_mdev_device *vmdev);
+	u32 (*get_vq_count)(struct vhost_mdev_device *vmdev);
+	u16 (*get_vq_num_max)(struct vhost_mdev_device *vmdev);
+	u64 (*get_features)(struct vhost_mdev_device *vmdev);
+	int (*set_features)(struct vhost_mdev_device *vmdev, u64 features);
+	u32 (*get_config_size)(struct vhost_mdev_device *vmdev);
+	void (*get_config)(struct vhost_mdev_device *vmdev, unsigned int off,
+			   void *buf, unsigned int len);
+	int (*set_config)(struct vhost_mdev_device *vmdev, unsigned int off,
+			  const void *buf, unsigned int len);
+	int (*start)(struct vhost_mdev_device *vmdev);
+	void (*stop)(struct vhost_mdev_device *vmdev);
+	void (*notify)(struct vhost_mdev_device *vmdev, u16 vq);
+	u16 (*get_vring_base)(struct vhost_mdev_device *vmdev, u16 vq);
+	int (*get_notify_area)(struct vhost_mdev_device *vmdev, u16 vq,
+			       phys_addr_t *addr, size_t *size);
+	void (*reset)(struct vhost_mdev_device *vmdev);
+	const struct attribute_group **dev_groups;
+};
+
+struct vhost_mdev_parent {
+	struct mdev_parent mdev;
+	const struct vhost_mdev_ops *ops;
+	struct module *owner;
+	unsigned int max_instances;
+	atomic_t instances;
+};
+
+/* vhost_mdev_device.flags bits, atomic: set from the parent's context. */
+enum {
+	VHOST_MDEV_F_FAILED,	/* a DMA or ring error stopped the device */
+	VHOST_MDEV_F_REMOVING,	/* the mdev is being removed */
+};
+
+struct vhost_mdev_device {
+	struct vfio_device vdev;
+	struct mdev_device *mdev;
+	struct vhost_mdev_parent *parent;
+	const struct vhost_mdev_ops *ops;
+	void *priv;			/* the parent's per-instance state */
+	u32 id;				/* the "dev" field of every tracepoint */
+
+	/*
+	 * Protects state, features, opened, every vqs[] field set by ioctls
+	 * and the calls into ops other than notify and get_vring_base.
+	 */
+	struct mutex lock;
+	u32 state;
+	u64 features;
+	bool opened;
+	unsigned long flags;
+
+	u32 nvqs;
+	struct vhost_mdev_vq *vqs;
+
+	/* Protects pages (IOVA pfn -> pinned page) and npinned. */
+	struct mutex dma_lock;
+	struct xarray pages;
+	unsigned int npinned;
+};
+
+int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,
+			       struct device *dev, struct mdev_type **types,
+			       unsigned int nr_types);
+void vhost_mdev_unregister_parent(struct vhost_mdev_parent *parent);
+
+/* Guest memory access by IOVA; may sleep. 0 or a negative errno. */
+int vhost_mdev_dma_read(struct vhost_mdev_device *vmdev, u64 iova,
+			void *buf, size_t len);
+int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
+			 const void *buf, size_t len);
+/* Single-copy atomic 16-bit ring index access; iova must be 2-aligned. */
+int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
+			   u16 *val);
+int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
+			   u16 val);
+
+/* Raise the vq's interrupt: signal its call eventfd. */
+void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq);
+/*
+ * The device hit a DMA or ring error on vq: mark it failed, signal the vq's
+ * err eventfd. The parent stops processing by itself.
+ */
+void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err);
+
+static inline bool vhost_mdev_failed(struct vhost_mdev_device *vmdev)
+{
+	return test_bit(VHOST_MDEV_F_FAILED, &vmdev->flags);
+}
+
+static inline struct device *vhost_mdev_dev(struct vhost_mdev_device *vmdev)
+{
+	return &vmdev->mdev->dev;
+}
+
+static inline struct vhost_mdev_device *
+vhost_mdev_from_dev(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+#endif /* _VHOST_MDEV_H */
