@@ -3,6 +3,8 @@
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
+.SECONDARY:
+SHELL := /bin/bash
 
 V ?= 0
 ifeq ($(V),1)
@@ -32,7 +34,7 @@ export OUT V
 .PHONY: all deps kernel-cache modules tests test test-host test-guest \
 	bench shell clean help
 
-all: modules tests
+all: modules tests bpf
 
 help:
 	@echo 'make all      build the modules, the tests (and every other part)'
@@ -81,6 +83,8 @@ test-host: tests
 
 test-guest: all
 	$(Q)scripts/run-tests --guest-only
+
+include bpf/bpf.mk
 
 # --- running ---------------------------------------------------------------
 

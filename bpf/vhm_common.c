@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loader helpers shared by the vhost_mdev BPF tools. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/types.h>
+#include "vhm_common.h"
+
+bool vhm_verbose;
+volatile bool vhm_exiting;
+
+static const char *const vhm_event_names[VHM_EV_MAX] = {
+	[VHM_EV_SET_STATE] = "set_state",
+	[VHM_EV_KICK] = "kick",
+	[VHM_EV_CALL] = "call",
+	[VHM_EV_GET_VRING_BASE] = "get_vring_base",
+	[VHM_EV_SET_VRING_BASE] = "set_vring_base",
+	[VHM_EV_FEATURES] = "features",
+	[VHM_EV_CONFIG] = "config",
+	[VHM_EV_DMA_MAP] = "dma_map",
+	[VHM_EV_DMA_UNMAP] = "dma_unmap",
+	[VHM_EV_ERROR] = "device_error",
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (level == LIBBPF_DEBUG && !vhm_verbose)
+		return 0;
+	if (level == LIBBPF_INFO && !vhm_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static void sig_handler(int sig)
+{
+	vhm_exiting = true;
+}
+
+void vhm_setup(void)
+{
+	libbpf_set_print(libbpf_print);
+	signal(SIGINT, sig_handler);
+	signal(SIGTERM, sig_handler);
+}
+
+int vhm_check_module(void)
+{
+	if (access("/sys/module/" VHM_MODULE, F_OK) == 0)
+		return 0;
+	fprintf(stderr,
+		"module %s is not loaded: load it first (in the guest: scripts/vhm-modules load;\n"
+		"on a host with the module installed: modprobe %s)\n",
+		VHM_MODULE, VHM_MODULE);
+	return -1;
+}
+
+bool vhm_have_module_btf(void)
+{
+	return access("/sys/kernel/btf/" VHM_MODULE, R_OK) == 0;
+}
+
+const char *vhm_mode_name(enum vhm_attach_mode mode)
+{
+	return mode == VHM_ATTACH_BTF ? "tp_btf/fentry" : "raw_tp/kprobe";
+}
+
+static bool prog_is_btf(const struct bpf_program *prog)
+{
+	return !strncmp(bpf_program__name(prog), "btf_", 4);
+}
+
+int vhm_choose_programs(struct bpf_object *obj, enum vhm_attach_mode mode)
+{
+	struct bpf_program *prog;
+	bool btf = vhm_have_module_btf();
+
+	if (mode == VHM_ATTACH_BTF && !btf) {
+		fprintf(stderr,
+			"no BTF for %s (/sys/kernel/btf/%s): rebuild the module with 'make modules'\n"
+			"(it adds BTF with pahole), or run with --fallback\n",
+			VHM_MODULE, VHM_MODULE);
+		return -1;
+	}
+	if (mode == VHM_ATTACH_AUTO)
+		mode = btf ? VHM_ATTACH_BTF : VHM_ATTACH_FALLBACK;
+	if (mode == VHM_ATTACH_FALLBACK && !btf && vhm_verbose)
+		fprintf(stderr, "no BTF for %s: using raw tracepoints and kprobes\n",
+			VHM_MODULE);
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, prog_is_btf(prog) ==
+					  (mode == VHM_ATTACH_BTF));
+	return mode;
+}
+
+const char *vhm_event_name(int type)
+{
+	if (type < 0 || type >= VHM_EV_MAX)
+		return "?";
+	return vhm_event_names[type];
+}
+
+long long vhm_parse_events(const char *list)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	long long mask = 0;
+	int i;
+
+	if (!copy)
+		return -1;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < VHM_EV_MAX; i++)
+			if (!strcmp(tok, vhm_event_names[i]))
+				break;
+		if (i == VHM_EV_MAX) {
+			fprintf(stderr, "unknown event '%s'; events are:", tok);
+			for (i = 0; i < VHM_EV_MAX; i++)
+				fprintf(stderr, " %s", vhm_event_names[i]);
+			fputc('\n', stderr);
+			free(copy);
+			return -1;
+		}
+		mask |= 1LL << i;
+	}
+	free(copy);
+	return mask;
+}
+
+uint64_t vhm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+double vhm_rel_time(uint64_t ts_ns)
+{
+	static uint64_t start;
+
+	if (!start)
+		start = ts_ns;
+	return (double)(ts_ns - start) / 1e9;
+}
+
+uint64_t vhm_hist_total(const struct vhm_hist *h)
+{
+	uint64_t total = 0;
+	int i;
+
+	for (i = 0; i < VHM_HIST_SLOTS; i++)
+		total += h->slots[i];
+	return total;
+}
+
+double vhm_hist_percentile(const struct vhm_hist *h, double p)
+{
+	uint64_t total = vhm_hist_total(h), seen = 0;
+	double rank;
+	int i;
+
+	if (!total)
+		return 0;
+	rank = p / 100.0 * total;
+	for (i = 0; i < VHM_HIST_SLOTS; i++) {
+		uint64_t lo, hi;
+
+		if (!h->slots[i] || seen + h->slots[i] < rank) {
+			seen += h->slots[i];
+			continue;
+		}
+		lo = vhm_hist_slot_low(i);
+		hi = i + 1 < VHM_HIST_SLOTS ? vhm_hist_slot_low(i + 1) : lo;
+		/* Skip the unused slots between the direct and log-linear parts. */
+		if (i + 1 < VHM_HIST_SLOTS && hi <= lo)
+			hi = lo + 1;
+		lo = lo < h->min && h->min < hi ? h->min : lo;
+		hi = h->max < hi && h->max >= lo ? h->max + 1 : hi;
+		return lo + (hi - lo) * ((rank - seen) / h->slots[i]);
+	}
+	return h->max;
+}
+
+static void print_stars(uint64_t val, uint64_t max, int width)
+{
+	int n = max ? (int)(val * width / max) : 0, i;
+
+	for (i = 0; i < width; i++)
+		putchar(i < n ? '*' : ' ');
+}
+
+void vhm_print_log2_hist(const struct vhm_hist *h, const char *unit)
+{
+	uint64_t rows[64] = { 0 }, max = 0;
+	int i, first = -1, last = -1;
+
+	for (i = 0; i < VHM_HIST_SLOTS; i++)
+		rows[vhm_log2(vhm_hist_slot_low(i) | 1)] += h->slots[i];
+	for (i = 0; i < 64; i++) {
+		if (!rows[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (rows[i] > max)
+			max = rows[i];
+	}
+	if (first < 0)
+		return;
+	printf("%24s : %-10s |%-40s|\n", unit, "count", "distribution");
+	for (i = first; i <= last; i++) {
+		uint64_t lo = i ? 1ULL << i : 0, hi = (1ULL << (i + 1)) - 1;
+
+		printf("%10llu -> %-10llu : %-10llu |",
+		       (unsigned long long)lo, (unsigned long long)hi,
+		       (unsigned long long)rows[i]);
+		print_stars(rows[i], max, 40);
+		printf("|\n");
+	}
+}
