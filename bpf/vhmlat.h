@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef VHMLAT_H
+#define VHMLAT_H
+
+#include "vhm_hist.h"
+
+enum vhmlat_kind {
+	VHMLAT_KICK_TO_CALL,	/* kick wake-up -> call eventfd signalled */
+	VHMLAT_KICK_TO_PROCESS,	/* kick wake-up -> parent starts the ring */
+	VHMLAT_SET_STATE,	/* VHOST_MDEV_SET_STATE ioctl, entry -> exit */
+	VHMLAT_KIND_MAX,
+};
+
+struct vhmlat_key {
+	__u32 dev;
+	__u16 vq;	/* 0xffff for device-wide kinds */
+	__u16 kind;
+};
+
+#endif /* VHMLAT_H */
