@@ -136,10 +136,18 @@ struct vhost_mdev_device {
 	u32 nvqs;
 	struct vhost_mdev_vq *vqs;
 
-	/* Protects pages (IOVA pfn -> pinned page) and npinned. */
+	/*
+	 * Protects pages (IOVA pfn -> pinned page), npinned and blocked[]:
+	 * ranges the container unmapped since the last start.
+	 */
 	struct mutex dma_lock;
 	struct xarray pages;
 	unsigned int npinned;
+	unsigned int nblocked;
+	struct {
+		u64 start;
+		u64 last;
+	} blocked[16];
 };
 
 int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,

@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-mdev simulator parent: a virtio-net device that loops every frame
+ * sent on its TX queue back to its RX queue, through VFIO DMA like real
+ * hardware would. Kicks arrive in atomic context and queue a work item; the
+ * work processes a bounded batch, then requeues itself.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/etherdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/virtio_byteorder.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+#include <linux/workqueue.h>
+
+#include "sim.h"
+
+#define VHOST_MDEV_SIM_NAME	"vhost_mdev_sim"
+#define VHOST_MDEV_SIM_RX	0
+#define VHOST_MDEV_SIM_TX	1
+#define VHOST_MDEV_SIM_NVQS	2
+/* Largest frame, virtio-net header excluded. */
+#define VHOST_MDEV_SIM_FRAME_MAX	65536
+/* Config space: mac, status, max_virtqueue_pairs. */
+#define VHOST_MDEV_SIM_CONFIG_SIZE \
+	offsetofend(struct virtio_net_config, max_virtqueue_pairs)
+
+#define VHOST_MDEV_SIM_FEATURES \
+	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_NET_F_MAC) | \
+	 BIT_ULL(VIRTIO_NET_F_STATUS))
+
+static int vhost_mdev_sim_param_pow2(const char *val,
+				     const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (!v || v > VHOST_MDEV_VRING_MAX || (v & (v - 1)))
+		return -EINVAL;
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_pow2_ops = {
+	.set = vhost_mdev_sim_param_pow2,
+	.get = param_get_uint,
+};
+
+static int vhost_mdev_sim_param_positive(const char *val,
+					 const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (!v)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_positive_ops = {
+	.set = vhost_mdev_sim_param_positive,
+	.get = param_get_uint,
+};
+
+static unsigned long vhost_mdev_sim_latency_ns;
+module_param_named(latency_ns, vhost_mdev_sim_latency_ns, ulong, 0644);
+MODULE_PARM_DESC(latency_ns,
+		 "Added processing time per frame in ns (default: 0)");
+
+static unsigned int vhost_mdev_sim_batch = 64;
+module_param_cb(batch, &vhost_mdev_sim_positive_ops, &vhost_mdev_sim_batch,
+		0644);
+MODULE_PARM_DESC(batch,
+		 "Frames processed before the worker yields (default: 64)");
+
+static unsigned int vhost_mdev_sim_max_queue_size = 256;
+module_param_cb(max_queue_size, &vhost_mdev_sim_pow2_ops,
+		&vhost_mdev_sim_max_queue_size, 0644);
+MODULE_PARM_DESC(max_queue_size,
+		 "Largest ring size of new instances, a power of 2 (default: 256)");
+
+static unsigned int vhost_mdev_sim_max_instances = 64;
+module_param_named(max_instances, vhost_mdev_sim_max_instances, uint, 0444);
+MODULE_PARM_DESC(max_instances, "Instances the parent offers (default: 64)");
+
+struct vhost_mdev_sim {
+	struct vhost_mdev_device *vmdev;
+	struct work_struct work;
+	/* Set by start/stop under vmdev->lock, read by notify and the work. */
+	bool running;
+	u16 num_max;
+
+	/* Under vmdev->lock; frozen while running. */
+	u64 features;
+	struct virtio_net_config config;
+
+	/* Owned by the work while running, by start/stop otherwise. */
+	struct vhost_mdev_sim_ring rings[VHOST_MDEV_SIM_NVQS];
+	size_t hdr_len;
+	u8 *frame;
+
+	atomic64_t frames;
+	atomic64_t bytes;
+	atomic64_t kicks;
+	atomic64_t interrupts;
+	atomic64_t errors;
+	atomic64_t dropped;
+};
+
+static struct workqueue_struct *vhost_mdev_sim_wq;
+
+static struct vhost_mdev_sim *vhost_mdev_sim_of(struct vhost_mdev_device *v)
+{
+	return v->priv;
+}
+
+static void vhost_mdev_sim_default_config(struct vhost_mdev_sim *sim)
+{
+	u32 id = sim->vmdev->id;
+
+	/* Locally administered unicast: 02:76:68:6d:<id>. */
+	sim->config.mac[0] = 0x02;
+	sim->config.mac[1] = 0x76;
+	sim->config.mac[2] = 0x68;
+	sim->config.mac[3] = 0x6d;
+	sim->config.mac[4] = id >> 8;
+	sim->config.mac[5] = id;
+	sim->config.status = cpu_to_le16(VIRTIO_NET_S_LINK_UP);
+	sim->config.max_virtqueue_pairs = cpu_to_le16(1);
+}
+
+static void vhost_mdev_sim_delay(void)
+{
+	unsigned long ns = READ_ONCE(vhost_mdev_sim_latency_ns);
+
+	if (!ns)
+		return;
+	if (ns < 10 * NSEC_PER_USEC)
+		ndelay(ns);
+	else
+		usleep_range(ns / NSEC_PER_USEC, ns / NSEC_PER_USEC + 5);
+}
+
+/* Copy the TX chain at head into sim->frame; returns its length. */
+static int vhost_mdev_sim_gather(struct vhost_mdev_sim *sim, u16 head,
+				 size_t *len)
+{
+	struct vhost_mdev_sim_ring *tx = &sim->rings[VHOST_MDEV_SIM_TX];
+	size_t cap = sim->hdr_len + VHOST_MDEV_SIM_FRAME_MAX;
+	struct vhost_mdev_sim_chain c;
+	struct vhost_mdev_sim_desc d;
+	size_t total = 0;
+	bool oversize = false;
+	int ret;
+
+	vhost_mdev_sim_chain_init(&c, head, false);
+	while ((ret = vhost_mdev_sim_chain_next(tx, &c, &d)) > 0) {
+		if (oversize || d.len > cap - total) {
+			/* Walk to the end anyway: a bad chain is an error. */
+			oversize = true;
+			continue;
+		}
+		ret = vhost_mdev_dma_read(sim->vmdev, d.addr,
+					  sim->frame + total, d.len);
+		if (ret)
+			return ret;
+		total += d.len;
+	}
+	if (ret)
+		return ret;
+	*len = oversize ? SIZE_MAX : total;
+	return 0;
+}
+
+/* Room in the RX chain at head, without writing anything. */
+static int vhost_mdev_sim_rx_room(struct vhost_mdev_sim *sim, u16 head,
+				  size_t *room)
+{
+	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
+	struct vhost_mdev_sim_chain c;
+	struct vhost_mdev_sim_desc d;
+	int ret;
+
+	*room = 0;
+	vhost_mdev_sim_chain_init(&c, head, true);
+	while ((ret = vhost_mdev_sim_chain_next(rx, &c, &d)) > 0)
+		*room += d.len;
+	return ret;
+}
+
+static int vhost_mdev_sim_scatter(struct vhost_mdev_sim *sim, u16 head,
+				  const u8 *src, size_t len)
+{
+	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
+	struct vhost_mdev_sim_chain c;
+	struct vhost_mdev_sim_desc d;
+	int ret;
+
+	vhost_mdev_sim_chain_init(&c, head, true);
+	while (len && (ret = vhost_mdev_sim_chain_next(rx, &c, &d)) > 0) {
+		size_t n = min_t(size_t, len, d.len);
+
+		ret = vhost_mdev_dma_write(sim->vmdev, d.addr, src, n);
+		if (ret)
+			return ret;
+		src += n;
+		len -= n;
+	}
+	/* The chain shrank since vhost_mdev_sim_rx_room(): a driver bug. */
+	return len ? -EINVAL : 0;
+}
+
+/*
+ * Move one frame from TX to RX. Returns 1 when a TX entry was consumed, 0
+ * when there is nothing to do (TX empty, or no RX buffer: TX waits for an
+ * RX kick), a negative errno on a ring or DMA error (errored_vq says where).
+ */
+static int vhost_mdev_sim_xmit_one(struct vhost_mdev_sim *sim, u16 *err_vq)
+{
+	struct vhost_mdev_sim_ring *tx = &sim->rings[VHOST_MDEV_SIM_TX];
+	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
+	struct virtio_net_hdr_v1 *hdr = (void *)sim->frame;
+	u16 pending, tx_head, rx_head;
+	size_t len, room;
+	int ret;
+
+	*err_vq = VHOST_MDEV_SIM_TX;
+	if (!tx->ready)
+		return 0;
+	ret = vhost_mdev_sim_ring_pending(tx, &pending);
+	if (ret || !pending)
+		return ret;
+
+	*err_vq = VHOST_MDEV_SIM_RX;
+	if (!rx->ready)
+		return 0;
+	ret = vhost_mdev_sim_ring_pending(rx, &pending);
+	if (ret || !pending)
+		return ret;
+
+	*err_vq = VHOST_MDEV_SIM_TX;
+	ret = vhost_mdev_sim_ring_head(tx, &tx_head);
+	if (!ret)
+		ret = vhost_mdev_sim_gather(sim, tx_head, &len);
+	if (ret)
+		return ret;
+
+	*err_vq = VHOST_MDEV_SIM_RX;
+	ret = vhost_mdev_sim_ring_head(rx, &rx_head);
+	if (!ret)
+		ret = vhost_mdev_sim_rx_room(sim, rx_head, &room);
+	if (ret)
+		return ret;
+
+	if (len < sim->hdr_len || len > room) {
+		/* Runt, oversize or too big for the RX buffer: drop it. */
+		atomic64_inc(&sim->dropped);
+	} else {
+		/* No offloads are offered: a plain header, one buffer. */
+		memset(hdr, 0, sim->hdr_len);
+		hdr->gso_type = VIRTIO_NET_HDR_GSO_NONE;
+		if (sim->hdr_len == sizeof(*hdr))
+			hdr->num_buffers = __cpu_to_virtio16(rx->le, 1);
+		ret = vhost_mdev_sim_scatter(sim, rx_head, sim->frame, len);
+		if (!ret)
+			ret = vhost_mdev_sim_ring_push(rx, rx_head, len);
+		if (ret)
+			return ret;
+		atomic64_inc(&sim->frames);
+		atomic64_add(len - sim->hdr_len, &sim->bytes);
+	}
+
+	*err_vq = VHOST_MDEV_SIM_TX;
+	ret = vhost_mdev_sim_ring_push(tx, tx_head, 0);
+	return ret ? ret : 1;
+}
+
+static void vhost_mdev_sim_fail(struct vhost_mdev_sim *sim, u16 vq, int err)
+{
+	atomic64_inc(&sim->errors);
+	vhost_mdev_vq_error(sim->vmdev, vq, err);
+}
+
+static void vhost_mdev_sim_work(struct work_struct *work)
+{
+	struct vhost_mdev_sim *sim = container_of(work, struct vhost_mdev_sim,
+						  work);
+	unsigned int budget = READ_ONCE(vhost_mdev_sim_batch);
+	unsigned int n;
+	u16 vq = 0;
+	int i, ret = 0;
+
+	for (n = 0; n < budget; n++) {
+		if (!READ_ONCE(sim->running) || vhost_mdev_failed(sim->vmdev))
+			return;
+		ret = vhost_mdev_sim_xmit_one(sim, &vq);
+		if (ret <= 0)
+			break;
+		vhost_mdev_sim_delay();
+		cond_resched();
+	}
+	if (ret < 0) {
+		vhost_mdev_sim_fail(sim, vq, ret);
+		return;
+	}
+
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
+		bool called;
+
+		ret = vhost_mdev_sim_ring_call(&sim->rings[i], &called);
+		if (ret) {
+			vhost_mdev_sim_fail(sim, i, ret);
+			return;
+		}
+		if (called)
+			atomic64_inc(&sim->interrupts);
+	}
+	/* Budget used up: more may be pending, yield and come back. */
+	if (n == budget)
+		queue_work(vhost_mdev_sim_wq, &sim->work);
+}
+
+/* --- vhost_mdev_ops ------------------------------------------------------ */
+
+static int vhost_mdev_sim_init(struct vhost_mdev_device *vmdev)
+{
+	struct vhost_mdev_sim *sim;
+
+	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
+	if (!sim)
+		return -ENOMEM;
+	sim->frame = kvmalloc(sizeof(struct virtio_net_hdr_v1) +
+			      VHOST_MDEV_SIM_FRAME_MAX, GFP_KERNEL);
+	if (!sim->frame) {
+		kfree(sim);
+		return -ENOMEM;
+	}
+	sim->vmdev = vmdev;
+	sim->num_max = READ_ONCE(vhost_mdev_sim_max_queue_size);
+	INIT_WORK(&sim->work, vhost_mdev_sim_work);
+	vhost_mdev_sim_default_config(sim);
+	vmdev->priv = sim;
+	return 0;
+}
+
+static void vhost_mdev_sim_release(struct vhost_mdev_device *vmdev)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+
+	cancel_work_sync(&sim->work);
+	kvfree(sim->frame);
+	kfree(sim);
+	vmdev->priv = NULL;
+}
+
+static u32 vhost_mdev_sim_get_device_id(struct vhost_mdev_device *vmdev)
+{
+	return VIRTIO_ID_NET;
+}
+
+static u32 vhost_mdev_sim_get_vq_count(struct vhost_mdev_device *vmdev)
+{
+	return VHOST_MDEV_SIM_NVQS;
+}
+
+static u16 vhost_mdev_sim_get_vq_num_max(struct vhost_mdev_device *vmdev)
+{
+	return vhost_mdev_sim_of(vmdev)->num_max;
+}
+
+static u64 vhost_mdev_sim_get_features(struct vhost_mdev_device *vmdev)
+{
+	return VHOST_MDEV_SIM_FEATURES;
+}
+
+static int vhost_mdev_sim_set_features(struct vhost_mdev_device *vmdev,
+				       u64 features)
+{
+	vhost_mdev_sim_of(vmdev)->features = features;
+	return 0;
+}
+
+static u32 vhost_mdev_sim_get_config_size(struct vhost_mdev_device *vmdev)
+{
+	return VHOST_MDEV_SIM_CONFIG_SIZE;
+}
+
+static void vhost_mdev_sim_get_config(struct vhost_mdev_device *vmdev,
+				      unsigned int off, void *buf,
+				      unsigned int len)
+{
+	memcpy(buf, (u8 *)&vhost_mdev_sim_of(vmdev)->config + off, len);
+}
+
+/* Only the MAC is writable, as on a legacy virtio-net device. */
+static int vhost_mdev_sim_set_config(struct vhost_mdev_device *vmdev,
+				     unsigned int off, const void *buf,
+				     unsigned int len)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+
+	if (off + len > sizeof(sim->config.mac))
+		return -EPERM;
+	memcpy(sim->config.mac + off, buf, len);
+	return 0;
+}
+
+static int vhost_mdev_sim_start(struct vhost_mdev_device *vmdev)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+	bool version_1 = sim->features & BIT_ULL(VIRTIO_F_VERSION_1);
+	bool le = version_1 || virtio_legacy_is_little_endian();
+	int i;
+
+	lockdep_assert_held(&vmdev->lock);
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++)
+		vhost_mdev_sim_ring_init(&sim->rings[i], vmdev, i, le);
+	sim->hdr_len = version_1 ? sizeof(struct virtio_net_hdr_v1) :
+				   sizeof(struct virtio_net_hdr);
+	WRITE_ONCE(sim->running, true);
+	/* Process whatever the driver published before the start. */
+	queue_work(vhost_mdev_sim_wq, &sim->work);
+	return 0;
+}
+
+static void vhost_mdev_sim_stop(struct vhost_mdev_device *vmdev)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+
+	lockdep_assert_held(&vmdev->lock);
+	WRITE_ONCE(sim->running, false);
+	/* Waits for a running batch; a requeue from it is cancelled too. */
+	cancel_work_sync(&sim->work);
+}
+
+/* Atomic context: the kick eventfd's wake-up. */
+static void vhost_mdev_sim_notify(struct vhost_mdev_device *vmdev, u16 vq)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+
+	atomic64_inc(&sim->kicks);
+	if (READ_ONCE(sim->running))
+		queue_work(vhost_mdev_sim_wq, &sim->work);
+}
+
+static u16 vhost_mdev_sim_get_vring_base(struct vhost_mdev_device *vmdev,
+					 u16 vq)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+
+	if (vq >= VHOST_MDEV_SIM_NVQS)
+		return 0;
+	return READ_ONCE(sim->rings[vq].last);
+}
+
+static void vhost_mdev_sim_reset(struct vhost_mdev_device *vmdev)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+
+	lockdep_assert_held(&vmdev->lock);
+	sim->features = 0;
+	vhost_mdev_sim_default_config(sim);
+}
+
+/* --- sysfs: sim/ counters on every instance ----------------------------- */
+
+#define VHOST_MDEV_SIM_COUNTER(name)					\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct vhost_mdev_sim *sim =					\
+		vhost_mdev_sim_of(vhost_mdev_from_dev(dev));		\
+									\
+	return sysfs_emit(buf, "%lld\n", atomic64_read(&sim->name));	\
+}									\
+static DEVICE_ATTR_RO(name)
+
+VHOST_MDEV_SIM_COUNTER(frames);
+VHOST_MDEV_SIM_COUNTER(bytes);
+VHOST_MDEV_SIM_COUNTER(kicks);
+VHOST_MDEV_SIM_COUNTER(interrupts);
+VHOST_MDEV_SIM_COUNTER(errors);
+VHOST_MDEV_SIM_COUNTER(dropped);
+
+static ssize_t max_queue_size_show(struct device *dev,
+				   struct device_attribute *attr, char *buf)
+{
+	struct vhost_mdev_sim *sim =
+		vhost_mdev_sim_of(vhost_mdev_from_dev(dev));
+
+	return sysfs_emit(buf, "%u\n", sim->num_max);
+}
+static DEVICE_ATTR_RO(max_queue_size);
+
+static struct attribute *vhost_mdev_sim_attrs[] = {
+	&dev_attr_frames.attr,
+	&dev_attr_bytes.attr,
+	&dev_attr_kicks.attr,
+	&dev_attr_interrupts.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_dropped.attr,
+	&dev_attr_max_queue_size.attr,
+	NULL,
+};
+
+static const struct attribute_group vhost_mdev_sim_group = {
+	.name = "sim",
+	.attrs = vhost_mdev_sim_attrs,
+};
+
+static const struct attribute_group *vhost_mdev_sim_groups[] = {
+	&vhost_mdev_sim_group,
+	NULL,
+};
+
+static const struct vhost_mdev_ops vhost_mdev_sim_ops = {
+	.init			= vhost_mdev_sim_init,
+	.release		= vhost_mdev_sim_release,
+	.get_device_id		= vhost_mdev_sim_get_device_id,
+	.get_vq_count		= vhost_mdev_sim_get_vq_count,
+	.get_vq_num_max		= vhost_mdev_sim_get_vq_num_max,
+	.get_features		= vhost_mdev_sim_get_features,
+	.set_features		= vhost_mdev_sim_set_features,
+	.get_config_size	= vhost_mdev_sim_get_config_size,
+	.get_config		= vhost_mdev_sim_get_config,
+	.set_config		= vhost_mdev_sim_set_config,
+	.start			= vhost_mdev_sim_start,
+	.stop			= vhost_mdev_sim_stop,
+	.notify			= vhost_mdev_sim_notify,
+	.get_vring_base		= vhost_mdev_sim_get_vring_base,
+	.reset			= vhost_mdev_sim_reset,
+	.dev_groups		= vhost_mdev_sim_groups,
+};
+
+/* --- the parent device -------------------------------------------------- */
+
+static struct vhost_mdev_sim_parent {
+	struct class *class;
+	struct device dev;
+	struct vhost_mdev_parent parent;
+} vhost_mdev_sim_parent;
+
+static struct mdev_type vhost_mdev_sim_net_type = {
+	.sysfs_name = "net",
+	.pretty_name = "virtio-net loopback",
+};
+
+static struct mdev_type *vhost_mdev_sim_types[] = {
+	&vhost_mdev_sim_net_type,
+};
+
+static void vhost_mdev_sim_dev_release(struct device *dev)
+{
+}
+
+static int __init vhost_mdev_sim_module_init(void)
+{
+	struct vhost_mdev_sim_parent *p = &vhost_mdev_sim_parent;
+	int ret;
+
+	vhost_mdev_sim_wq = alloc_workqueue(VHOST_MDEV_SIM_NAME,
+					    WQ_UNBOUND, 0);
+	if (!vhost_mdev_sim_wq)
+		return -ENOMEM;
+
+	p->class = class_create(THIS_MODULE, VHOST_MDEV_SIM_NAME);
+	if (IS_ERR(p->class)) {
+		ret = PTR_ERR(p->class);
+		goto err_wq;
+	}
+	p->dev.class = p->class;
+	p->dev.release = vhost_mdev_sim_dev_release;
+	dev_set_name(&p->dev, VHOST_MDEV_SIM_NAME);
+	ret = device_register(&p->dev);
+	if (ret)
+		goto err_put;
+
+	p->parent.ops = &vhost_mdev_sim_ops;
+	p->parent.owner = THIS_MODULE;
+	p->parent.max_instances = vhost_mdev_sim_max_instances;
+	ret = vhost_mdev_register_parent(&p->parent, &p->dev,
+					 vhost_mdev_sim_types,
+					 ARRAY_SIZE(vhost_mdev_sim_types));
+	if (ret)
+		goto err_device;
+	return 0;
+
+err_device:
+	device_unregister(&p->dev);
+	goto err_class;
+err_put:
+	put_device(&p->dev);
+err_class:
+	class_destroy(p->class);
+err_wq:
+	destroy_workqueue(vhost_mdev_sim_wq);
+	return ret;
+}
+
+static void __exit vhost_mdev_sim_module_exit(void)
+{
+	struct vhost_mdev_sim_parent *p = &vhost_mdev_sim_parent;
+
+	/* Removes the instances: an open one pins this module, so none is. */
+	vhost_mdev_unregister_parent(&p->parent);
+	device_unregister(&p->dev);
+	class_destroy(p->class);
+	destroy_workqueue(vhost_mdev_sim_wq);
+}
+
+module_init(vhost_mdev_sim_module_init);
+module_exit(vhost_mdev_sim_module_exit);
+MODULE_DESCRIPTION("vhost-mdev simulator: virtio-net loopback parent");
+MODULE_LICENSE("GPL");

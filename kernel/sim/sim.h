@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vhost-mdev simulator: split virtqueue access through the core's DMA
+ * helpers, shared by the simulated devices.
+ */
+#ifndef _VHOST_MDEV_SIM_H
+#define _VHOST_MDEV_SIM_H
+
+#include <linux/types.h>
+
+#include "vhost_mdev.h"
+
+/*
+ * A split ring as the simulator's worker sees it. Copied from the core's
+ * vhost_mdev_vq at start; only the worker writes it while running.
+ */
+struct vhost_mdev_sim_ring {
+	struct vhost_mdev_device *vmdev;
+	u16 index;
+	bool ready;
+	bool le;		/* little-endian ring (VERSION_1 or legacy LE) */
+	u32 num;
+	u64 desc;
+	u64 avail;
+	u64 used;
+	u16 last;		/* next avail index == next used index */
+	bool pending_call;	/* used entries added since the last call */
+};
+
+/* One descriptor: guest IOVA and length. */
+struct vhost_mdev_sim_desc {
+	u64 addr;
+	u32 len;
+};
+
+/* Walks one descriptor chain; write: the chain must be device-writable. */
+struct vhost_mdev_sim_chain {
+	u16 next;
+	u32 seen;
+	bool write;
+	bool done;
+};
+
+void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
+			      struct vhost_mdev_device *vmdev, u16 index,
+			      bool le);
+int vhost_mdev_sim_ring_pending(struct vhost_mdev_sim_ring *r, u16 *pending);
+int vhost_mdev_sim_ring_head(struct vhost_mdev_sim_ring *r, u16 *head);
+void vhost_mdev_sim_chain_init(struct vhost_mdev_sim_chain *c, u16 head,
+			       bool write);
+int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
+			      struct vhost_mdev_sim_chain *c,
+			      struct vhost_mdev_sim_desc *d);
+int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
+			     u32 len);
+int vhost_mdev_sim_ring_call(struct vhost_mdev_sim_ring *r, bool *called);
+
+#endif /* _VHOST_MDEV_SIM_H */

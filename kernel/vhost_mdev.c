@@ -1,0 +1,1219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-mdev: a VFIO mediated device whose device fd speaks the vhost ioctl
+ * API. DMA goes through the VFIO container: ring and buffer addresses are
+ * IOVAs, pages are pinned with vfio_pin_pages() into a per-device translation
+ * cache and unpinned when the container unmaps them.
+ *
+ * The core owns the VFIO device, the state machine, the vring configuration
+ * and the eventfds; a parent driver (see vhost_mdev.h) does the processing.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/idr.h>
+#include <linux/iommu.h>
+#include <linux/mdev.h>
+#include <linux/module.h>
+#include <linux/nospec.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vfio.h>
+#include <linux/vhost.h>
+#include <linux/virtio_ring.h>
+#include <linux/vhost_mdev.h>
+
+#include "vhost_mdev.h"
+
+#define CREATE_TRACE_POINTS
+#include "vhost_mdev_trace.h"
+
+/* Pages a device keeps pinned at most; the cache is flushed when full. */
+#define VHOST_MDEV_PIN_MAX	4096
+
+static DEFINE_IDA(vhost_mdev_ida);
+
+static struct vhost_mdev_device *vhost_mdev_from_vfio(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct vhost_mdev_device, vdev);
+}
+
+static bool vhost_mdev_vq_ready(const struct vhost_mdev_vq *vq)
+{
+	return vq->num && vq->addr_set;
+}
+
+/* --- DMA: translation cache of pinned pages ----------------------------- */
+
+static bool vhost_mdev_dma_blocked(struct vhost_mdev_device *vmdev, u64 iova)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vmdev->dma_lock);
+	for (i = 0; i < vmdev->nblocked; i++)
+		if (iova >= vmdev->blocked[i].start &&
+		    iova <= vmdev->blocked[i].last)
+			return true;
+	return false;
+}
+
+static void vhost_mdev_dma_flush(struct vhost_mdev_device *vmdev)
+{
+	unsigned long pfn;
+	void *entry;
+
+	lockdep_assert_held(&vmdev->dma_lock);
+	xa_for_each(&vmdev->pages, pfn, entry) {
+		vfio_unpin_pages(&vmdev->vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1);
+		xa_erase(&vmdev->pages, pfn);
+	}
+	vmdev->npinned = 0;
+}
+
+/*
+ * The page backing IOVA page pfn, pinned with write access when write is
+ * set. Entries are tagged 1 when pinned writable.
+ */
+static struct page *vhost_mdev_dma_page(struct vhost_mdev_device *vmdev,
+					unsigned long pfn, bool write)
+{
+	dma_addr_t iova = (dma_addr_t)pfn << PAGE_SHIFT;
+	int prot = IOMMU_READ | (write ? IOMMU_WRITE : 0);
+	struct page *page;
+	void *entry;
+	int ret;
+
+	lockdep_assert_held(&vmdev->dma_lock);
+	entry = xa_load(&vmdev->pages, pfn);
+	if (entry) {
+		if (!write || xa_pointer_tag(entry))
+			return xa_untag_pointer(entry);
+		/* Pinned read-only so far: pin again with write access. */
+		vfio_unpin_pages(&vmdev->vdev, iova, 1);
+		xa_erase(&vmdev->pages, pfn);
+		vmdev->npinned--;
+	}
+	if (vhost_mdev_dma_blocked(vmdev, iova))
+		return ERR_PTR(-EFAULT);
+	if (vmdev->npinned >= VHOST_MDEV_PIN_MAX)
+		vhost_mdev_dma_flush(vmdev);
+
+	ret = vfio_pin_pages(&vmdev->vdev, iova, 1, prot, &page);
+	trace_vhost_mdev_dma_map(vmdev->id, iova, ret < 0 ? ret : 0);
+	if (ret != 1)
+		return ERR_PTR(ret < 0 ? ret : -EFAULT);
+
+	entry = xa_store(&vmdev->pages, pfn, xa_tag_pointer(page, write),
+			 GFP_KERNEL);
+	if (xa_is_err(entry)) {
+		vfio_unpin_pages(&vmdev->vdev, iova, 1);
+		return ERR_PTR(xa_err(entry));
+	}
+	vmdev->npinned++;
+	return page;
+}
+
+static int vhost_mdev_dma_rw(struct vhost_mdev_device *vmdev, u64 iova,
+			     void *buf, size_t len, bool write)
+{
+	int ret = 0;
+
+	if (!len)
+		return 0;
+	if (iova + len - 1 < iova)
+		return -EFAULT;
+
+	mutex_lock(&vmdev->dma_lock);
+	while (len) {
+		size_t off = offset_in_page(iova);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page;
+		void *va;
+
+		page = vhost_mdev_dma_page(vmdev, iova >> PAGE_SHIFT, write);
+		if (IS_ERR(page)) {
+			ret = PTR_ERR(page);
+			break;
+		}
+		va = kmap_local_page(page);
+		if (write) {
+			memcpy(va + off, buf, n);
+			flush_dcache_page(page);
+		} else {
+			memcpy(buf, va + off, n);
+		}
+		kunmap_local(va);
+		buf += n;
+		iova += n;
+		len -= n;
+	}
+	mutex_unlock(&vmdev->dma_lock);
+	return ret;
+}
+
+int vhost_mdev_dma_read(struct vhost_mdev_device *vmdev, u64 iova,
+			void *buf, size_t len)
+{
+	return vhost_mdev_dma_rw(vmdev, iova, buf, len, false);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_dma_read);
+
+int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
+			 const void *buf, size_t len)
+{
+	return vhost_mdev_dma_rw(vmdev, iova, (void *)buf, len, true);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_dma_write);
+
+/*
+ * Ring indexes are written by the driver with single 16-bit stores; read and
+ * write them the same way so neither side sees a torn value.
+ */
+static int vhost_mdev_dma_u16(struct vhost_mdev_device *vmdev, u64 iova,
+			      u16 *val, bool write)
+{
+	struct page *page;
+	u16 *p;
+	int ret = 0;
+
+	if (iova & 1)
+		return -EFAULT;
+
+	mutex_lock(&vmdev->dma_lock);
+	page = vhost_mdev_dma_page(vmdev, iova >> PAGE_SHIFT, write);
+	if (IS_ERR(page)) {
+		ret = PTR_ERR(page);
+		goto out;
+	}
+	p = kmap_local_page(page) + offset_in_page(iova);
+	if (write) {
+		WRITE_ONCE(*p, *val);
+		flush_dcache_page(page);
+	} else {
+		*val = READ_ONCE(*p);
+	}
+	kunmap_local(p);
+out:
+	mutex_unlock(&vmdev->dma_lock);
+	return ret;
+}
+
+int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
+			   u16 *val)
+{
+	return vhost_mdev_dma_u16(vmdev, iova, val, false);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_dma_get_u16);
+
+int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
+			   u16 val)
+{
+	return vhost_mdev_dma_u16(vmdev, iova, &val, true);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_dma_put_u16);
+
+/*
+ * The container unmaps [iova, iova + length). Drop and unpin every cached
+ * page in the range; the range stays blocked until the next start, so a
+ * parent racing with this callback cannot pin it again while VFIO is still
+ * tearing the mapping down.
+ */
+static void vhost_mdev_dma_unmap(struct vfio_device *vdev, u64 iova,
+				 u64 length)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+	u64 last = iova + length - 1;
+	unsigned long pfn;
+	unsigned int n = 0;
+	void *entry;
+
+	if (!length || last < iova)
+		return;
+
+	mutex_lock(&vmdev->dma_lock);
+	if (vmdev->nblocked == ARRAY_SIZE(vmdev->blocked)) {
+		memmove(&vmdev->blocked[0], &vmdev->blocked[1],
+			sizeof(vmdev->blocked[0]) * (vmdev->nblocked - 1));
+		vmdev->nblocked--;
+	}
+	vmdev->blocked[vmdev->nblocked].start = iova;
+	vmdev->blocked[vmdev->nblocked].last = last;
+	vmdev->nblocked++;
+
+	xa_for_each_range(&vmdev->pages, pfn, entry, iova >> PAGE_SHIFT,
+			  last >> PAGE_SHIFT) {
+		vfio_unpin_pages(vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1);
+		xa_erase(&vmdev->pages, pfn);
+		vmdev->npinned--;
+		n++;
+	}
+	mutex_unlock(&vmdev->dma_lock);
+	trace_vhost_mdev_dma_unmap(vmdev->id, iova, length, n);
+}
+
+/* --- interrupts and errors, called by the parent ------------------------ */
+
+void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
+{
+	struct eventfd_ctx *call;
+
+	if (vq >= vmdev->nvqs)
+		return;
+	call = vmdev->vqs[array_index_nospec(vq, vmdev->nvqs)].call;
+	trace_vhost_mdev_call(vmdev->id, vq);
+	if (call)
+		eventfd_signal(call, 1);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_vq_call);
+
+void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err)
+{
+	struct eventfd_ctx *ctx = NULL;
+
+	if (test_and_set_bit(VHOST_MDEV_F_FAILED, &vmdev->flags))
+		return;
+	if (vq < vmdev->nvqs)
+		ctx = vmdev->vqs[array_index_nospec(vq, vmdev->nvqs)].err;
+	trace_vhost_mdev_device_error(vmdev->id, vq, err);
+	dev_info_ratelimited(vhost_mdev_dev(vmdev),
+			     "device error on vq %u: %d\n", vq, err);
+	if (ctx)
+		eventfd_signal(ctx, 1);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_vq_error);
+
+/* --- kick: eventfd wake-up straight into the parent's notify() ---------- */
+
+static int vhost_mdev_kick_wakeup(wait_queue_entry_t *wait, unsigned int mode,
+				  int sync, void *key)
+{
+	struct vhost_mdev_vq *vq = container_of(wait, struct vhost_mdev_vq,
+						kick_wait);
+	struct vhost_mdev_device *vmdev = vq->vmdev;
+	__poll_t flags = key_to_poll(key);
+	u64 cnt;
+
+	if (!(flags & EPOLLIN))
+		return 0;
+	/* Called with the eventfd's wait queue lock held, as do_read needs. */
+	eventfd_ctx_do_read(vq->kick, &cnt);
+	trace_vhost_mdev_kick(vmdev->id, vq->index);
+	vmdev->ops->notify(vmdev, vq->index);
+	return 0;
+}
+
+static void vhost_mdev_kick_queue(struct file *file, wait_queue_head_t *wqh,
+				  poll_table *pt)
+{
+	struct vhost_mdev_vq *vq = container_of(pt, struct vhost_mdev_vq,
+						kick_pt);
+
+	vq->kick_wqh = wqh;
+	add_wait_queue(wqh, &vq->kick_wait);
+}
+
+static void vhost_mdev_kick_hook(struct vhost_mdev_vq *vq)
+{
+	__poll_t events;
+
+	lockdep_assert_held(&vq->vmdev->lock);
+	if (!vq->kick_file || vq->kick_hooked)
+		return;
+	init_waitqueue_func_entry(&vq->kick_wait, vhost_mdev_kick_wakeup);
+	init_poll_funcptr(&vq->kick_pt, vhost_mdev_kick_queue);
+	vq->kick_wqh = NULL;
+	events = vfs_poll(vq->kick_file, &vq->kick_pt);
+	vq->kick_hooked = !!vq->kick_wqh;
+	/* A kick written before the hook: deliver it now. */
+	if (vq->kick_hooked && (events & EPOLLIN)) {
+		trace_vhost_mdev_kick(vq->vmdev->id, vq->index);
+		vq->vmdev->ops->notify(vq->vmdev, vq->index);
+	}
+}
+
+/*
+ * Unhooking takes the wait queue lock, so a wake-up running on another CPU
+ * has finished calling notify() when this returns.
+ */
+static void vhost_mdev_kick_unhook(struct vhost_mdev_vq *vq)
+{
+	u64 cnt;
+
+	lockdep_assert_held(&vq->vmdev->lock);
+	if (!vq->kick_hooked)
+		return;
+	eventfd_ctx_remove_wait_queue(vq->kick, &vq->kick_wait, &cnt);
+	vq->kick_hooked = false;
+}
+
+/* --- state machine ------------------------------------------------------ */
+
+static bool vhost_mdev_range_ok(u64 addr, u64 size)
+{
+	return addr + size - 1 >= addr;
+}
+
+static int vhost_mdev_check_rings(struct vhost_mdev_device *vmdev)
+{
+	u32 i;
+
+	for (i = 0; i < vmdev->nvqs; i++) {
+		struct vhost_mdev_vq *vq = &vmdev->vqs[i];
+		u64 num = vq->num;
+
+		if (!vhost_mdev_vq_ready(vq))
+			continue;
+		if (!vhost_mdev_range_ok(vq->desc, num * 16) ||
+		    !vhost_mdev_range_ok(vq->avail, 6 + num * 2) ||
+		    !vhost_mdev_range_ok(vq->used, 6 + num * 8))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int vhost_mdev_start(struct vhost_mdev_device *vmdev)
+{
+	u32 i;
+	int ret;
+
+	lockdep_assert_held(&vmdev->lock);
+	ret = vhost_mdev_check_rings(vmdev);
+	if (ret)
+		return ret;
+
+	mutex_lock(&vmdev->dma_lock);
+	vmdev->nblocked = 0;
+	mutex_unlock(&vmdev->dma_lock);
+	clear_bit(VHOST_MDEV_F_FAILED, &vmdev->flags);
+
+	/*
+	 * Hook the kicks first: a kick before start() finds the parent not
+	 * running and is dropped, but start() processes whatever the driver
+	 * published before it.
+	 */
+	for (i = 0; i < vmdev->nvqs; i++)
+		vhost_mdev_kick_hook(&vmdev->vqs[i]);
+	ret = vmdev->ops->start(vmdev);
+	if (ret) {
+		for (i = 0; i < vmdev->nvqs; i++)
+			vhost_mdev_kick_unhook(&vmdev->vqs[i]);
+		return ret;
+	}
+	vmdev->state = VHOST_MDEV_S_RUNNING;
+	return 0;
+}
+
+static void vhost_mdev_stop(struct vhost_mdev_device *vmdev)
+{
+	u32 i;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (vmdev->state != VHOST_MDEV_S_RUNNING)
+		return;
+	for (i = 0; i < vmdev->nvqs; i++)
+		vhost_mdev_kick_unhook(&vmdev->vqs[i]);
+	vmdev->ops->stop(vmdev);
+	for (i = 0; i < vmdev->nvqs; i++)
+		vmdev->vqs[i].base = vmdev->ops->get_vring_base(vmdev, i);
+	clear_bit(VHOST_MDEV_F_FAILED, &vmdev->flags);
+	vmdev->state = VHOST_MDEV_S_STOPPED;
+}
+
+static void vhost_mdev_vq_clear(struct vhost_mdev_vq *vq)
+{
+	if (vq->kick_file)
+		fput(vq->kick_file);
+	if (vq->kick)
+		eventfd_ctx_put(vq->kick);
+	if (vq->call)
+		eventfd_ctx_put(vq->call);
+	if (vq->err)
+		eventfd_ctx_put(vq->err);
+	vq->kick_file = NULL;
+	vq->kick = NULL;
+	vq->call = NULL;
+	vq->err = NULL;
+	vq->num = 0;
+	vq->desc = 0;
+	vq->avail = 0;
+	vq->used = 0;
+	vq->addr_set = false;
+	vq->base = 0;
+}
+
+/* Back to the state of a freshly opened device. */
+static void vhost_mdev_reset(struct vhost_mdev_device *vmdev)
+{
+	u32 i;
+
+	lockdep_assert_held(&vmdev->lock);
+	vhost_mdev_stop(vmdev);
+	for (i = 0; i < vmdev->nvqs; i++)
+		vhost_mdev_vq_clear(&vmdev->vqs[i]);
+	vmdev->features = 0;
+	clear_bit(VHOST_MDEV_F_FAILED, &vmdev->flags);
+	if (vmdev->ops->reset)
+		vmdev->ops->reset(vmdev);
+}
+
+static u32 vhost_mdev_state(struct vhost_mdev_device *vmdev)
+{
+	if (vmdev->state == VHOST_MDEV_S_RUNNING && vhost_mdev_failed(vmdev))
+		return VHOST_MDEV_S_ERROR;
+	return vmdev->state;
+}
+
+/* --- ioctl helpers: each runs with vmdev->lock held ---------------------- */
+
+static int vhost_mdev_not_running(struct vhost_mdev_device *vmdev)
+{
+	lockdep_assert_held(&vmdev->lock);
+	return vmdev->state == VHOST_MDEV_S_RUNNING ? -EBUSY : 0;
+}
+
+static struct vhost_mdev_vq *vhost_mdev_vq(struct vhost_mdev_device *vmdev,
+					   u32 index)
+{
+	if (index >= vmdev->nvqs)
+		return NULL;
+	return &vmdev->vqs[array_index_nospec(index, vmdev->nvqs)];
+}
+
+static long vhost_mdev_set_state(struct vhost_mdev_device *vmdev,
+				 u32 __user *argp)
+{
+	u32 old = vhost_mdev_state(vmdev), new;
+	int ret = 0;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (get_user(new, argp))
+		return -EFAULT;
+
+	switch (new) {
+	case VHOST_MDEV_S_STOPPED:
+		vhost_mdev_stop(vmdev);
+		break;
+	case VHOST_MDEV_S_RUNNING:
+		if (old == VHOST_MDEV_S_ERROR)
+			ret = -EIO;
+		else if (old == VHOST_MDEV_S_STOPPED)
+			ret = vhost_mdev_start(vmdev);
+		break;
+	default:
+		ret = -EINVAL;
+		break;
+	}
+	trace_vhost_mdev_set_state(vmdev->id, old, new, ret);
+	return ret;
+}
+
+static long vhost_mdev_get_state(struct vhost_mdev_device *vmdev,
+				 u32 __user *argp)
+{
+	lockdep_assert_held(&vmdev->lock);
+	return put_user(vhost_mdev_state(vmdev), argp) ? -EFAULT : 0;
+}
+
+static long vhost_mdev_get_features(struct vhost_mdev_device *vmdev,
+				    u64 __user *argp)
+{
+	u64 features = vmdev->ops->get_features(vmdev);
+
+	lockdep_assert_held(&vmdev->lock);
+	return copy_to_user(argp, &features, sizeof(features)) ? -EFAULT : 0;
+}
+
+static long vhost_mdev_set_features(struct vhost_mdev_device *vmdev,
+				    u64 __user *argp)
+{
+	u64 features;
+	int ret;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&features, argp, sizeof(features)))
+		return -EFAULT;
+	ret = vhost_mdev_not_running(vmdev);
+	if (!ret && (features & ~vmdev->ops->get_features(vmdev)))
+		ret = -EOPNOTSUPP;
+	if (!ret)
+		ret = vmdev->ops->set_features(vmdev, features);
+	if (!ret)
+		vmdev->features = features;
+	trace_vhost_mdev_features(vmdev->id, features, ret);
+	return ret;
+}
+
+static long vhost_mdev_set_vring_num(struct vhost_mdev_device *vmdev,
+				     void __user *argp)
+{
+	struct vhost_vring_state s;
+	struct vhost_mdev_vq *vq;
+	u32 max = vmdev->ops->get_vq_num_max(vmdev);
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	vq = vhost_mdev_vq(vmdev, s.index);
+	if (!vq)
+		return -ENOBUFS;
+	if (vhost_mdev_not_running(vmdev))
+		return -EBUSY;
+	if (!s.num || s.num > max || (s.num & (s.num - 1)))
+		return -EINVAL;
+	vq->num = s.num;
+	return 0;
+}
+
+static long vhost_mdev_set_vring_addr(struct vhost_mdev_device *vmdev,
+				      void __user *argp)
+{
+	struct vhost_vring_addr a;
+	struct vhost_mdev_vq *vq;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	vq = vhost_mdev_vq(vmdev, a.index);
+	if (!vq)
+		return -ENOBUFS;
+	if (vhost_mdev_not_running(vmdev))
+		return -EBUSY;
+	/* Dirty logging is not supported. */
+	if (a.flags)
+		return -EOPNOTSUPP;
+	/* Alignments required by the virtio split ring. */
+	if ((a.desc_user_addr & (VRING_DESC_ALIGN_SIZE - 1)) ||
+	    (a.avail_user_addr & (VRING_AVAIL_ALIGN_SIZE - 1)) ||
+	    (a.used_user_addr & (VRING_USED_ALIGN_SIZE - 1)))
+		return -EINVAL;
+	vq->desc = a.desc_user_addr;
+	vq->avail = a.avail_user_addr;
+	vq->used = a.used_user_addr;
+	vq->addr_set = true;
+	return 0;
+}
+
+static long vhost_mdev_set_vring_base(struct vhost_mdev_device *vmdev,
+				      void __user *argp)
+{
+	struct vhost_vring_state s;
+	struct vhost_mdev_vq *vq;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	vq = vhost_mdev_vq(vmdev, s.index);
+	if (!vq)
+		return -ENOBUFS;
+	if (vhost_mdev_not_running(vmdev))
+		return -EBUSY;
+	if (s.num > 0xffff)
+		return -EINVAL;
+	vq->base = s.num;
+	trace_vhost_mdev_set_vring_base(vmdev->id, vq->index, s.num);
+	return 0;
+}
+
+static long vhost_mdev_get_vring_base(struct vhost_mdev_device *vmdev,
+				      void __user *argp)
+{
+	struct vhost_vring_state s;
+	struct vhost_mdev_vq *vq;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	vq = vhost_mdev_vq(vmdev, s.index);
+	if (!vq)
+		return -ENOBUFS;
+	if (vmdev->state == VHOST_MDEV_S_RUNNING)
+		s.num = vmdev->ops->get_vring_base(vmdev, vq->index);
+	else
+		s.num = vq->base;
+	trace_vhost_mdev_get_vring_base(vmdev->id, vq->index, s.num);
+	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+/*
+ * The eventfd of a vhost_vring_file: NULL for VHOST_FILE_UNBIND, else an
+ * ERR_PTR (EBADF: no such fd, EINVAL: not an eventfd) or a reference.
+ */
+static struct eventfd_ctx *vhost_mdev_eventfd(int fd, struct file **filep)
+{
+	struct eventfd_ctx *ctx;
+	struct file *file;
+
+	if (fd == VHOST_FILE_UNBIND)
+		return NULL;
+	if (fd < 0)
+		return ERR_PTR(-EBADF);
+	file = eventfd_fget(fd);
+	if (IS_ERR(file))
+		return ERR_CAST(file);
+	ctx = eventfd_ctx_fileget(file);
+	if (IS_ERR(ctx) || !filep)
+		fput(file);
+	else
+		*filep = file;
+	return ctx;
+}
+
+static long vhost_mdev_set_vring_file(struct vhost_mdev_device *vmdev,
+				      unsigned int cmd, void __user *argp)
+{
+	struct eventfd_ctx *ctx, **slot;
+	struct vhost_vring_file f;
+	struct vhost_mdev_vq *vq;
+	struct file *file = NULL;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&f, argp, sizeof(f)))
+		return -EFAULT;
+	vq = vhost_mdev_vq(vmdev, f.index);
+	if (!vq)
+		return -ENOBUFS;
+	if (vhost_mdev_not_running(vmdev))
+		return -EBUSY;
+	ctx = vhost_mdev_eventfd(f.fd, cmd == VHOST_SET_VRING_KICK ?
+				 &file : NULL);
+	if (IS_ERR(ctx))
+		return PTR_ERR(ctx);
+
+	switch (cmd) {
+	case VHOST_SET_VRING_KICK:
+		if (vq->kick_file)
+			fput(vq->kick_file);
+		vq->kick_file = file;
+		slot = &vq->kick;
+		break;
+	case VHOST_SET_VRING_CALL:
+		slot = &vq->call;
+		break;
+	default:
+		slot = &vq->err;
+		break;
+	}
+	if (*slot)
+		eventfd_ctx_put(*slot);
+	*slot = ctx;
+	return 0;
+}
+
+static long vhost_mdev_get_u32(u32 val, u32 __user *argp)
+{
+	return put_user(val, argp) ? -EFAULT : 0;
+}
+
+static long vhost_mdev_get_vring_num(struct vhost_mdev_device *vmdev,
+				     u16 __user *argp)
+{
+	lockdep_assert_held(&vmdev->lock);
+	return put_user(vmdev->ops->get_vq_num_max(vmdev), argp) ? -EFAULT : 0;
+}
+
+static long vhost_mdev_get_iova_range(struct vhost_mdev_device *vmdev,
+				      void __user *argp)
+{
+	struct vhost_vdpa_iova_range range = {
+		.first = 0,
+		.last = U64_MAX,
+	};
+
+	lockdep_assert_held(&vmdev->lock);
+	return copy_to_user(argp, &range, sizeof(range)) ? -EFAULT : 0;
+}
+
+/* Same rules as vhost-vdpa: EINVAL for len 0 or off past the end, E2BIG. */
+static int vhost_mdev_config_check(struct vhost_mdev_device *vmdev,
+				   const struct vhost_vdpa_config *c)
+{
+	u32 size = vmdev->ops->get_config_size(vmdev);
+
+	if (!c->len || c->off > size)
+		return -EINVAL;
+	if (c->len > size - c->off)
+		return -E2BIG;
+	return 0;
+}
+
+static long vhost_mdev_get_config(struct vhost_mdev_device *vmdev,
+				  struct vhost_vdpa_config __user *argp)
+{
+	struct vhost_vdpa_config c;
+	u8 *buf;
+	int ret;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	ret = vhost_mdev_config_check(vmdev, &c);
+	if (ret)
+		goto out;
+	buf = kzalloc(c.len, GFP_KERNEL);
+	if (!buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	vmdev->ops->get_config(vmdev, c.off, buf, c.len);
+	if (copy_to_user(argp->buf, buf, c.len))
+		ret = -EFAULT;
+	kfree(buf);
+out:
+	trace_vhost_mdev_config(vmdev->id, false, c.off, c.len, ret);
+	return ret;
+}
+
+static long vhost_mdev_set_config(struct vhost_mdev_device *vmdev,
+				  struct vhost_vdpa_config __user *argp)
+{
+	struct vhost_vdpa_config c;
+	u8 *buf;
+	int ret;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	ret = vhost_mdev_config_check(vmdev, &c);
+	if (ret)
+		goto out;
+	buf = memdup_user(argp->buf, c.len);
+	if (IS_ERR(buf)) {
+		ret = PTR_ERR(buf);
+		goto out;
+	}
+	ret = vmdev->ops->set_config(vmdev, c.off, buf, c.len);
+	kfree(buf);
+out:
+	trace_vhost_mdev_config(vmdev->id, true, c.off, c.len, ret);
+	return ret;
+}
+
+static long vhost_mdev_get_info(struct vhost_mdev_device *vmdev,
+				void __user *argp)
+{
+	unsigned long minsz = offsetofend(struct vfio_device_info, num_irqs);
+	struct vfio_device_info info;
+
+	lockdep_assert_held(&vmdev->lock);
+	if (copy_from_user(&info, argp, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+	info.flags = VFIO_DEVICE_FLAGS_RESET | VFIO_DEVICE_FLAGS_VHOST;
+	info.num_regions = 0;
+	info.num_irqs = 0;
+	return copy_to_user(argp, &info, minsz) ? -EFAULT : 0;
+}
+
+static long vhost_mdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+	void __user *argp = (void __user *)arg;
+	long ret;
+
+	mutex_lock(&vmdev->lock);
+	if (test_bit(VHOST_MDEV_F_REMOVING, &vmdev->flags)) {
+		ret = -ENODEV;
+		goto out;
+	}
+
+	switch (cmd) {
+	case VFIO_DEVICE_GET_INFO:
+		ret = vhost_mdev_get_info(vmdev, argp);
+		break;
+	case VFIO_DEVICE_RESET:
+		vhost_mdev_reset(vmdev);
+		ret = 0;
+		break;
+	case VHOST_MDEV_SET_STATE:
+		ret = vhost_mdev_set_state(vmdev, argp);
+		break;
+	case VHOST_MDEV_GET_STATE:
+		ret = vhost_mdev_get_state(vmdev, argp);
+		break;
+	case VHOST_GET_FEATURES:
+		ret = vhost_mdev_get_features(vmdev, argp);
+		break;
+	case VHOST_SET_FEATURES:
+		ret = vhost_mdev_set_features(vmdev, argp);
+		break;
+	case VHOST_SET_VRING_NUM:
+		ret = vhost_mdev_set_vring_num(vmdev, argp);
+		break;
+	case VHOST_SET_VRING_ADDR:
+		ret = vhost_mdev_set_vring_addr(vmdev, argp);
+		break;
+	case VHOST_SET_VRING_BASE:
+		ret = vhost_mdev_set_vring_base(vmdev, argp);
+		break;
+	case VHOST_GET_VRING_BASE:
+		ret = vhost_mdev_get_vring_base(vmdev, argp);
+		break;
+	case VHOST_SET_VRING_KICK:
+	case VHOST_SET_VRING_CALL:
+	case VHOST_SET_VRING_ERR:
+		ret = vhost_mdev_set_vring_file(vmdev, cmd, argp);
+		break;
+	case VHOST_VDPA_GET_DEVICE_ID:
+		ret = vhost_mdev_get_u32(vmdev->ops->get_device_id(vmdev),
+					 argp);
+		break;
+	case VHOST_VDPA_GET_CONFIG_SIZE:
+		ret = vhost_mdev_get_u32(vmdev->ops->get_config_size(vmdev),
+					 argp);
+		break;
+	case VHOST_VDPA_GET_VQS_COUNT:
+		ret = vhost_mdev_get_u32(vmdev->nvqs, argp);
+		break;
+	case VHOST_VDPA_GET_VRING_NUM:
+		ret = vhost_mdev_get_vring_num(vmdev, argp);
+		break;
+	case VHOST_VDPA_GET_IOVA_RANGE:
+		ret = vhost_mdev_get_iova_range(vmdev, argp);
+		break;
+	case VHOST_VDPA_GET_CONFIG:
+		ret = vhost_mdev_get_config(vmdev, argp);
+		break;
+	case VHOST_VDPA_SET_CONFIG:
+		ret = vhost_mdev_set_config(vmdev, argp);
+		break;
+	default:
+		ret = -ENOTTY;
+		break;
+	}
+out:
+	mutex_unlock(&vmdev->lock);
+	return ret;
+}
+
+/* --- VFIO device ops ---------------------------------------------------- */
+
+static int vhost_mdev_open_device(struct vfio_device *vdev)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+	int ret = 0;
+
+	mutex_lock(&vmdev->lock);
+	if (test_bit(VHOST_MDEV_F_REMOVING, &vmdev->flags) ||
+	    !try_module_get(vmdev->parent->owner)) {
+		ret = -ENODEV;
+		goto out;
+	}
+	WRITE_ONCE(vmdev->opened, true);
+out:
+	mutex_unlock(&vmdev->lock);
+	return ret;
+}
+
+static void vhost_mdev_close_device(struct vfio_device *vdev)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+
+	mutex_lock(&vmdev->lock);
+	vhost_mdev_reset(vmdev);
+	mutex_unlock(&vmdev->lock);
+
+	/* Unpin before VFIO detaches the device from the container. */
+	mutex_lock(&vmdev->dma_lock);
+	vhost_mdev_dma_flush(vmdev);
+	vmdev->nblocked = 0;
+	mutex_unlock(&vmdev->dma_lock);
+
+	mutex_lock(&vmdev->lock);
+	WRITE_ONCE(vmdev->opened, false);
+	mutex_unlock(&vmdev->lock);
+	module_put(vmdev->parent->owner);
+}
+
+/* One owner: a second VFIO_GROUP_GET_DEVICE_FD fails with EBUSY. */
+static int vhost_mdev_match(struct vfio_device *vdev, char *buf)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+
+	if (strcmp(dev_name(vdev->dev), buf))
+		return 0;
+	return READ_ONCE(vmdev->opened) ? -EBUSY : 1;
+}
+
+/*
+ * The mdev is being removed while its fd is open: stop the device, tell the
+ * owner through every err eventfd, and fail further ioctls with ENODEV.
+ * Removal completes when the owner closes the fd.
+ */
+static void vhost_mdev_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+	u32 i;
+
+	mutex_lock(&vmdev->lock);
+	if (!test_and_set_bit(VHOST_MDEV_F_REMOVING, &vmdev->flags)) {
+		dev_info(vhost_mdev_dev(vmdev),
+			 "removal waits for the device fd to be closed\n");
+		vhost_mdev_stop(vmdev);
+		for (i = 0; i < vmdev->nvqs; i++)
+			if (vmdev->vqs[i].err)
+				eventfd_signal(vmdev->vqs[i].err, 1);
+	}
+	mutex_unlock(&vmdev->lock);
+}
+
+/* Doorbell pages, for parents with one: offset = vq index * PAGE_SIZE. */
+static int vhost_mdev_mmap(struct vfio_device *vdev,
+			   struct vm_area_struct *vma)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+	unsigned long index = vma->vm_pgoff;
+	phys_addr_t addr;
+	size_t size;
+	int ret;
+
+	if (!vmdev->ops->get_notify_area)
+		return -ENODEV;
+	if (vma->vm_end - vma->vm_start != PAGE_SIZE ||
+	    !(vma->vm_flags & VM_SHARED) || (vma->vm_flags & VM_READ) ||
+	    index >= vmdev->nvqs)
+		return -EINVAL;
+	index = array_index_nospec(index, vmdev->nvqs);
+	ret = vmdev->ops->get_notify_area(vmdev, index, &addr, &size);
+	if (ret)
+		return ret;
+	if (!PAGE_ALIGNED(addr) || size < PAGE_SIZE)
+		return -EINVAL;
+	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	return io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(addr),
+				  PAGE_SIZE, vma->vm_page_prot);
+}
+
+static void vhost_mdev_release(struct vfio_device *vdev)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
+
+	kfree(vmdev->vqs);
+	xa_destroy(&vmdev->pages);
+	mutex_destroy(&vmdev->dma_lock);
+	mutex_destroy(&vmdev->lock);
+	ida_free(&vhost_mdev_ida, vmdev->id);
+	vfio_free_device(vdev);
+}
+
+static const struct vfio_device_ops vhost_mdev_vfio_ops = {
+	.name		= "vhost-mdev",
+	.release	= vhost_mdev_release,
+	.open_device	= vhost_mdev_open_device,
+	.close_device	= vhost_mdev_close_device,
+	.ioctl		= vhost_mdev_ioctl,
+	.mmap		= vhost_mdev_mmap,
+	.request	= vhost_mdev_request,
+	.match		= vhost_mdev_match,
+	.dma_unmap	= vhost_mdev_dma_unmap,
+};
+
+/* --- sysfs: vhost/ group on every instance ------------------------------ */
+
+static ssize_t id_show(struct device *dev, struct device_attribute *attr,
+		       char *buf)
+{
+	return sysfs_emit(buf, "%u\n", vhost_mdev_from_dev(dev)->id);
+}
+static DEVICE_ATTR_RO(id);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct vhost_mdev_device *vmdev = vhost_mdev_from_dev(dev);
+	u32 state;
+
+	mutex_lock(&vmdev->lock);
+	state = vhost_mdev_state(vmdev);
+	mutex_unlock(&vmdev->lock);
+	return sysfs_emit(buf, "%u\n", state);
+}
+static DEVICE_ATTR_RO(state);
+
+static struct attribute *vhost_mdev_attrs[] = {
+	&dev_attr_id.attr,
+	&dev_attr_state.attr,
+	NULL,
+};
+
+static const struct attribute_group vhost_mdev_group = {
+	.name = "vhost",
+	.attrs = vhost_mdev_attrs,
+};
+
+static const struct attribute_group *vhost_mdev_groups[] = {
+	&vhost_mdev_group,
+	NULL,
+};
+
+/* --- mdev driver -------------------------------------------------------- */
+
+static struct vhost_mdev_parent *vhost_mdev_parent_of(struct mdev_type *type)
+{
+	return container_of(type->parent, struct vhost_mdev_parent, mdev);
+}
+
+static int vhost_mdev_init_vqs(struct vhost_mdev_device *vmdev)
+{
+	u32 i, nvqs = vmdev->ops->get_vq_count(vmdev);
+	u32 max = vmdev->ops->get_vq_num_max(vmdev);
+
+	if (!nvqs || nvqs > U16_MAX || !max || max > VHOST_MDEV_VRING_MAX ||
+	    (max & (max - 1)))
+		return -EINVAL;
+	vmdev->vqs = kcalloc(nvqs, sizeof(*vmdev->vqs), GFP_KERNEL);
+	if (!vmdev->vqs)
+		return -ENOMEM;
+	vmdev->nvqs = nvqs;
+	for (i = 0; i < nvqs; i++) {
+		vmdev->vqs[i].vmdev = vmdev;
+		vmdev->vqs[i].index = i;
+	}
+	return 0;
+}
+
+static int vhost_mdev_probe(struct mdev_device *mdev)
+{
+	struct vhost_mdev_parent *parent = vhost_mdev_parent_of(mdev->type);
+	struct vhost_mdev_device *vmdev;
+	int id, ret;
+
+	if (atomic_inc_return(&parent->instances) > parent->max_instances) {
+		ret = -EUSERS;
+		goto err_count;
+	}
+	id = ida_alloc(&vhost_mdev_ida, GFP_KERNEL);
+	if (id < 0) {
+		ret = id;
+		goto err_count;
+	}
+	vmdev = vfio_alloc_device(vhost_mdev_device, vdev, &mdev->dev,
+				  &vhost_mdev_vfio_ops);
+	if (IS_ERR(vmdev)) {
+		ida_free(&vhost_mdev_ida, id);
+		ret = PTR_ERR(vmdev);
+		goto err_count;
+	}
+	/* From here vfio_put_device() frees the id and the vqs. */
+	vmdev->id = id;
+	vmdev->mdev = mdev;
+	vmdev->parent = parent;
+	vmdev->ops = parent->ops;
+	vmdev->state = VHOST_MDEV_S_STOPPED;
+	mutex_init(&vmdev->lock);
+	mutex_init(&vmdev->dma_lock);
+	xa_init(&vmdev->pages);
+
+	ret = vmdev->ops->init(vmdev);
+	if (ret)
+		goto err_put;
+	ret = vhost_mdev_init_vqs(vmdev);
+	if (ret)
+		goto err_release;
+	dev_set_drvdata(&mdev->dev, vmdev);
+
+	ret = vfio_register_emulated_iommu_dev(&vmdev->vdev);
+	if (ret)
+		goto err_release;
+	if (vmdev->ops->dev_groups) {
+		ret = sysfs_create_groups(&mdev->dev.kobj,
+					  vmdev->ops->dev_groups);
+		if (ret)
+			goto err_unregister;
+	}
+	return 0;
+
+err_unregister:
+	vfio_unregister_group_dev(&vmdev->vdev);
+err_release:
+	vmdev->ops->release(vmdev);
+err_put:
+	vfio_put_device(&vmdev->vdev);
+err_count:
+	atomic_dec(&parent->instances);
+	return ret;
+}
+
+static void vhost_mdev_remove(struct mdev_device *mdev)
+{
+	struct vhost_mdev_device *vmdev = dev_get_drvdata(&mdev->dev);
+	struct vhost_mdev_parent *parent = vmdev->parent;
+
+	if (vmdev->ops->dev_groups)
+		sysfs_remove_groups(&mdev->dev.kobj, vmdev->ops->dev_groups);
+	/* Waits for the device fd to be closed, see vhost_mdev_request(). */
+	vfio_unregister_group_dev(&vmdev->vdev);
+	/* The parent's code is not called after this: its module may go. */
+	vmdev->ops->release(vmdev);
+	vfio_put_device(&vmdev->vdev);
+	atomic_dec(&parent->instances);
+}
+
+static unsigned int vhost_mdev_get_available(struct mdev_type *type)
+{
+	struct vhost_mdev_parent *parent = vhost_mdev_parent_of(type);
+	int used = atomic_read(&parent->instances);
+
+	return used >= parent->max_instances ?
+		0 : parent->max_instances - used;
+}
+
+static struct mdev_driver vhost_mdev_driver = {
+	.device_api = VFIO_DEVICE_API_VHOST_STRING,
+	.driver = {
+		.name = "vhost_mdev",
+		.owner = THIS_MODULE,
+		.mod_name = KBUILD_MODNAME,
+		.dev_groups = vhost_mdev_groups,
+	},
+	.probe = vhost_mdev_probe,
+	.remove = vhost_mdev_remove,
+	.get_available = vhost_mdev_get_available,
+};
+
+int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,
+			       struct device *dev, struct mdev_type **types,
+			       unsigned int nr_types)
+{
+	const struct vhost_mdev_ops *ops = parent->ops;
+
+	if (!ops || !ops->init || !ops->release || !ops->get_device_id ||
+	    !ops->get_vq_count || !ops->get_vq_num_max ||
+	    !ops->get_features || !ops->set_features ||
+	    !ops->get_config_size || !ops->get_config || !ops->set_config ||
+	    !ops->start || !ops->stop || !ops->notify ||
+	    !ops->get_vring_base || !parent->max_instances)
+		return -EINVAL;
+	atomic_set(&parent->instances, 0);
+	return mdev_register_parent(&parent->mdev, dev, &vhost_mdev_driver,
+				    types, nr_types);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_register_parent);
+
+/* Removes every instance; waits for open device fds to be closed. */
+void vhost_mdev_unregister_parent(struct vhost_mdev_parent *parent)
+{
+	mdev_unregister_parent(&parent->mdev);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_unregister_parent);
+
+static int __init vhost_mdev_init(void)
+{
+	return mdev_register_driver(&vhost_mdev_driver);
+}
+
+static void __exit vhost_mdev_exit(void)
+{
+	mdev_unregister_driver(&vhost_mdev_driver);
+	ida_destroy(&vhost_mdev_ida);
+}
+
+module_init(vhost_mdev_init);
+module_exit(vhost_mdev_exit);
+MODULE_DESCRIPTION("vhost over a VFIO mediated device");
+MODULE_LICENSE("GPL");
