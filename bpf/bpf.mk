@@ -1,7 +1,7 @@
 # BPF tools: CO-RE programs against the guest kernel's vmlinux.h, libbpf
 # skeletons, loaders linked statically. Included from the top Makefile.
 
-BPF_TOOLS := vhmtrace vhmlat
+BPF_TOOLS := vhmtrace vhmlat vhmtop
 BPF_OUT := $(OUT)/bpf
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86
 BPF_HDRS := $(wildcard bpf/*.h)
