@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-mdev backend: the device fd of a VFIO mediated device speaks the
+ * vhost ioctls; rings and buffers are IOVAs of its VFIO container.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/vfio.h>
+#include <linux/vhost.h>
+#include <linux/vhost_mdev.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+
+#include "dev.h"
+
+#define VHM_MDEV_DEVICES	"/sys/bus/mdev/devices"
+
+/* Is the mdev instance uuid a vhost-mdev one (device_api "vfio-vhost")? */
+static bool vhm_mdev_is_vhost(const char *uuid)
+{
+	char path[PATH_MAX], api[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), VHM_MDEV_DEVICES "/%s/mdev_type/device_api",
+		 uuid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(api, sizeof(api), f))
+		api[0] = '\0';
+	fclose(f);
+	api[strcspn(api, "\n")] = '\0';
+	return !strcmp(api, VFIO_DEVICE_API_VHOST_STRING);
+}
+
+/* First vhost-mdev instance in sysfs, copied to uuid; -ENODEV if none. */
+int vhm_mdev_find(char *uuid, size_t size)
+{
+	struct dirent *e;
+	DIR *dir = opendir(VHM_MDEV_DEVICES);
+	int err = -ENODEV;
+
+	if (!dir)
+		return -ENODEV;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.' || !vhm_mdev_is_vhost(e->d_name))
+			continue;
+		snprintf(uuid, size, "%s", e->d_name);
+		err = 0;
+		break;
+	}
+	closedir(dir);
+	return err;
+}
+
+static int vhm_ioctl(struct vhm_dev *d, unsigned long req, void *arg,
+		     const char *what)
+{
+	if (ioctl(d->fd, req, arg)) {
+		int err = errno;
+
+		fprintf(stderr, "%s: %s failed: %s\n", d->ops->name, what,
+			strerror(err));
+		return -err;
+	}
+	return 0;
+}
+
+static int vhm_mdev_probe(struct vhm_dev *d)
+{
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	uint8_t cfg_buf[sizeof(struct vhost_vdpa_config) + 6];
+	struct vhost_vdpa_config *cfg = (void *)cfg_buf;
+	uint32_t id = 0, nvqs = 0;
+	uint16_t num = 0;
+	int err;
+
+	err = vhm_ioctl(d, VFIO_DEVICE_GET_INFO, &info, "VFIO_DEVICE_GET_INFO");
+	if (err)
+		return err;
+	if (!(info.flags & VFIO_DEVICE_FLAGS_VHOST)) {
+		fprintf(stderr, "%s: %s is not a vhost-mdev device (no "
+			"VFIO_DEVICE_FLAGS_VHOST)\n", d->ops->name, d->opts.device);
+		return -ENODEV;
+	}
+	err = vhm_ioctl(d, VHOST_VDPA_GET_DEVICE_ID, &id, "VHOST_VDPA_GET_DEVICE_ID");
+	if (err)
+		return err;
+	if (id != VIRTIO_ID_NET) {
+		fprintf(stderr, "%s: device %s is virtio device %u, the benchmarks "
+			"drive virtio-net (%u)\n", d->ops->name, d->opts.device, id,
+			VIRTIO_ID_NET);
+		return -ENODEV;
+	}
+	err = vhm_ioctl(d, VHOST_VDPA_GET_VQS_COUNT, &nvqs, "VHOST_VDPA_GET_VQS_COUNT") ?:
+	      vhm_ioctl(d, VHOST_VDPA_GET_VRING_NUM, &num, "VHOST_VDPA_GET_VRING_NUM") ?:
+	      vhm_ioctl(d, VHOST_GET_FEATURES, &d->features_offered, "VHOST_GET_FEATURES");
+	if (err)
+		return err;
+	d->nvqs = nvqs;
+	d->vq_num_max = num;
+
+	cfg->off = offsetof(struct virtio_net_config, mac);
+	cfg->len = 6;
+	if (!ioctl(d->fd, VHOST_VDPA_GET_CONFIG, cfg))
+		memcpy(d->mac, cfg->buf, 6);
+	return 0;
+}
+
+static int vhm_mdev_open(struct vhm_dev *d)
+{
+	static char found[64];
+	int err;
+
+	if (!d->opts.device || !d->opts.device[0]) {
+		if (vhm_mdev_find(found, sizeof(found))) {
+			fprintf(stderr, "no vhost-mdev device: create one with "
+				"'echo $(uuidgen) > /sys/class/mdev_bus/<parent>/"
+				"mdev_supported_types/<type>/create' (in the guest, "
+				"'scripts/vhm-modules load' loads the simulator) or "
+				"name one with --device UUID\n");
+			return -ENODEV;
+		}
+		d->opts.device = found;
+	}
+	err = vhm_vfio_open(&d->vfio, d->opts.device);
+	if (err)
+		return err;
+	d->fd = d->vfio.device;
+	d->has_rx = true;
+	err = vhm_mdev_probe(d);
+	if (err) {
+		vhm_vfio_close(&d->vfio);
+		d->fd = -1;
+	}
+	return err;
+}
+
+static int vhm_mdev_map(struct vhm_dev *d)
+{
+	return vhm_vfio_map(&d->vfio, d->mem, d->mem_iova, d->mem_size);
+}
+
+static int vhm_mdev_set_features(struct vhm_dev *d, uint64_t features)
+{
+	return vhm_ioctl(d, VHOST_SET_FEATURES, &features, "VHOST_SET_FEATURES");
+}
+
+static struct vhm_queue *vhm_queue_of(struct vhm_dev *d, unsigned int qi)
+{
+	return qi == 0 ? &d->rx : &d->tx;
+}
+
+static int vhm_mdev_setup_vq(struct vhm_dev *d, unsigned int qi)
+{
+	struct vhm_queue *q = vhm_queue_of(d, qi);
+	struct vhost_vring_state num = { .index = qi, .num = q->vr.num };
+	struct vhost_vring_state base = { .index = qi, .num = q->vr.avail_idx };
+	struct vhost_vring_addr addr = {
+		.index = qi,
+		.desc_user_addr = q->vr.desc_iova,
+		.avail_user_addr = q->vr.avail_iova,
+		.used_user_addr = q->vr.used_iova,
+	};
+	struct vhost_vring_file kick = { .index = qi, .fd = q->kick_fd };
+	struct vhost_vring_file call = { .index = qi, .fd = q->call_fd };
+
+	return vhm_ioctl(d, VHOST_SET_VRING_NUM, &num, "VHOST_SET_VRING_NUM") ?:
+	       vhm_ioctl(d, VHOST_SET_VRING_ADDR, &addr, "VHOST_SET_VRING_ADDR") ?:
+	       vhm_ioctl(d, VHOST_SET_VRING_BASE, &base, "VHOST_SET_VRING_BASE") ?:
+	       vhm_ioctl(d, VHOST_SET_VRING_KICK, &kick, "VHOST_SET_VRING_KICK") ?:
+	       vhm_ioctl(d, VHOST_SET_VRING_CALL, &call, "VHOST_SET_VRING_CALL");
+}
+
+static int vhm_mdev_set_state(struct vhm_dev *d, uint32_t state)
+{
+	return vhm_ioctl(d, VHOST_MDEV_SET_STATE, &state, "VHOST_MDEV_SET_STATE");
+}
+
+static int vhm_mdev_start(struct vhm_dev *d)
+{
+	return vhm_mdev_set_state(d, VHOST_MDEV_S_RUNNING);
+}
+
+static int vhm_mdev_stop(struct vhm_dev *d)
+{
+	return vhm_mdev_set_state(d, VHOST_MDEV_S_STOPPED);
+}
+
+static int vhm_mdev_vring_base(struct vhm_dev *d, unsigned int qi, uint16_t *base)
+{
+	struct vhost_vring_state s = { .index = qi };
+	int err = vhm_ioctl(d, VHOST_GET_VRING_BASE, &s, "VHOST_GET_VRING_BASE");
+
+	*base = (uint16_t)s.num;
+	return err;
+}
+
+static void vhm_mdev_close(struct vhm_dev *d)
+{
+	if (d->mapped)
+		vhm_vfio_unmap(&d->vfio, d->mem_iova, d->mem_size);
+	d->mapped = false;
+	vhm_vfio_close(&d->vfio);
+	d->fd = -1;
+}
+
+const struct vhm_backend_ops vhm_backend_mdev = {
+	.name = "vhost-mdev",
+	.summary = "VFIO mediated device, vhost ioctls on the device fd",
+	.open = vhm_mdev_open,
+	.map = vhm_mdev_map,
+	.set_features = vhm_mdev_set_features,
+	.setup_vq = vhm_mdev_setup_vq,
+	.start = vhm_mdev_start,
+	.stop = vhm_mdev_stop,
+	.close = vhm_mdev_close,
+	.vring_base = vhm_mdev_vring_base,
+};
