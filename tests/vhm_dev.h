@@ -289,9 +289,10 @@ static inline int vhm_unmap(struct vhm_dev *d, uint64_t iova, uint64_t size)
 		vhm_err() : 0;
 }
 
+/* The ioctl's own result: 0, or -1 with errno. */
 static inline int vhm_set_state(int fd, uint32_t state)
 {
-	return ioctl(fd, VHOST_MDEV_SET_STATE, &state) ? vhm_err() : 0;
+	return ioctl(fd, VHOST_MDEV_SET_STATE, &state);
 }
 
 /* The state, or -errno. */
