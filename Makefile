@@ -85,12 +85,12 @@ test-guest: all
 	$(Q)scripts/run-tests --guest-only
 
 include bpf/bpf.mk
+include bench/bench.mk
 
 # --- running ---------------------------------------------------------------
 
 bench: all
-	@echo 'make bench: no benchmark exists yet (the bench issue adds them).' >&2
-	@false
+	$(Q)SUITE='$(SUITE)' scripts/bench $(BENCH_ARGS)
 
 shell: all
 	$(Q)$(GUEST_RUN) -i

@@ -102,7 +102,7 @@ static int vhm_negotiate(struct vhm_dev *d)
 static int vhm_queue_init(struct vhm_dev *d, struct vhm_queue *q,
 			  unsigned int index, unsigned int num)
 {
-	uint64_t ring_iova;
+	uint64_t ring_iova = 0;
 	void *ring;
 	int err;
 

@@ -113,9 +113,9 @@ int vhm_opts_parse(const struct vhm_opt *opts, int argc, char **argv,
 				o->def, o->name);
 			abort();
 		}
-		if (o->def && o->type != VHM_OPT_FLAG &&
+		if (o->def && o->def[0] && o->type != VHM_OPT_FLAG &&
 		    asprintf(&helps[i], "%s (default: %s)", o->help,
-			     o->def[0] ? o->def : "none") < 0)
+			     o->def) < 0)
 			helps[i] = NULL;
 		aopts[i] = (struct argp_option){
 			.name = o->name,

@@ -17,7 +17,7 @@
 struct vhm_env {
 	char run_id[192];
 	char timestamp[32];	/* UTC, ISO 8601 */
-	char host[64];
+	char host[72];
 	char kernel[128];
 	char cpu_model[128];
 	char commit[48];

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared benchmark helpers. See run.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+
+int vhm_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+	int err;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (err)
+		fprintf(stderr, "failed to pin to CPU %d: %s\n", cpu, strerror(err));
+	return -err;
+}
+
+static int vhm_progress_shown;
+
+void vhm_progress(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!isatty(STDERR_FILENO))
+		return;
+	fputs("\r\033[K", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fflush(stderr);
+	vhm_progress_shown = 1;
+}
+
+void vhm_progress_done(void)
+{
+	if (vhm_progress_shown)
+		fputs("\r\033[K", stderr);
+	vhm_progress_shown = 0;
+}
+
+int vhm_backends_parse(const char *list, const char **names, int max)
+{
+	static const char *const all[] = { "vhost-mdev", "vhost-net", "floor" };
+	static char buf[256];
+	char *save = NULL, *tok;
+	int n = 0;
+
+	if (!strcmp(list, "all")) {
+		for (n = 0; n < 3 && n < max; n++)
+			names[n] = all[n];
+		return n;
+	}
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (!vhm_backend_find(tok)) {
+			fprintf(stderr, "unknown backend '%s': choose from all, "
+				"vhost-mdev, vhost-net, floor\n", tok);
+			return -EINVAL;
+		}
+		if (n == max)
+			return -EINVAL;
+		names[n++] = tok;
+	}
+	return n ? n : -EINVAL;
+}
+
+json_t *vhm_sim_counters(const char *uuid)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 256], val[64];
+	struct dirent *e;
+	json_t *obj;
+	DIR *d;
+
+	if (!uuid)
+		return NULL;
+	snprintf(dir, sizeof(dir), "/sys/bus/mdev/devices/%s/sim", uuid);
+	d = opendir(dir);
+	if (!d)
+		return NULL;
+	obj = json_object();
+	while ((e = readdir(d))) {
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(val, sizeof(val), f))
+			json_object_set_new(obj, e->d_name,
+					    json_integer(strtoll(val, NULL, 0)));
+		fclose(f);
+	}
+	closedir(d);
+	return obj;
+}
+
+json_t *vhm_dev_counters_json(const struct vhm_dev *d)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "tx_frames", (json_int_t)d->tx.frames,
+			 "tx_bytes", (json_int_t)d->tx.bytes,
+			 "tx_kicks", (json_int_t)d->tx.kicks,
+			 "tx_kicks_suppressed", (json_int_t)d->tx.kicks_suppressed,
+			 "tx_interrupts", (json_int_t)d->tx.interrupts,
+			 "tx_polls", (json_int_t)d->tx.polls,
+			 "rx_frames", (json_int_t)d->rx.frames,
+			 "rx_kicks", (json_int_t)d->rx.kicks);
+}

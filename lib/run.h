@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers the benchmark drivers share: clock, pinning, progress, backends. */
+#ifndef VHM_RUN_H
+#define VHM_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+#include <jansson.h>
+
+#include "dev.h"
+
+static inline uint64_t vhm_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Pin the calling thread to cpu (no-op for cpu < 0). 0 or -errno. */
+int vhm_pin_cpu(int cpu);
+
+/* Progress line on stderr, only when stderr is a terminal. */
+void vhm_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vhm_progress_done(void);
+
+/*
+ * Split "all" or "vhost-mdev,floor" into backend names (at most max).
+ * Returns the count or -EINVAL with a message naming the bad one.
+ */
+int vhm_backends_parse(const char *list, const char **names, int max);
+
+/*
+ * The simulator's counters of a vhost-mdev instance
+ * (/sys/bus/mdev/devices/<uuid>/sim/): a JSON object, or NULL when the
+ * device is not a simulator instance.
+ */
+json_t *vhm_sim_counters(const char *uuid);
+
+/* Driver-side counters of d as a JSON object. */
+json_t *vhm_dev_counters_json(const struct vhm_dev *d);
+
+#endif /* VHM_RUN_H */
