@@ -34,7 +34,8 @@ void vhm_progress(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!isatty(STDERR_FILENO))
+	/* Serial consoles are terminals too: VHM_NO_PROGRESS keeps logs clean. */
+	if (!isatty(STDERR_FILENO) || getenv("VHM_NO_PROGRESS"))
 		return;
 	fputs("\r\033[K", stderr);
 	va_start(ap, fmt);
