@@ -71,7 +71,7 @@ TEST_HDRS := $(wildcard tests/*.h include/uapi/linux/*.h)
 $(OUT)/tests/%: tests/%.c $(TEST_HDRS) | deps
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< -lpthread -ljansson
 
 tests: $(UNIT_BINS) $(GUEST_BINS)
 

@@ -84,7 +84,8 @@ static __always_inline void hist_add(__u32 dev, __u16 vq, __u16 kind, __u64 v)
 	slot = vhm_hist_slot(v);
 	if (slot >= VHM_HIST_SLOTS)
 		return;
-	__sync_fetch_and_add(&h->slots[slot], 1);
+	/* The mask keeps the verifier sure of the bound the check gave. */
+	__sync_fetch_and_add(&h->slots[slot & (VHM_HIST_SLOTS - 1)], 1);
 	__sync_fetch_and_add(&h->count, 1);
 	__sync_fetch_and_add(&h->sum, v);
 	/* min/max race between CPUs; a lost update only widens the error. */

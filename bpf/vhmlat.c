@@ -391,9 +391,8 @@ int main(int argc, char **argv)
 			vhm_mode_name(mode), strerror(-err));
 		goto cleanup;
 	}
-	if (!env.json)
-		printf("Tracing vhost_mdev latency (%s)... Hit Ctrl-C to end.\n",
-		       vhm_mode_name(mode));
+	fprintf(stderr, "Tracing vhost_mdev latency (%s)... Hit Ctrl-C to end.\n",
+		vhm_mode_name(mode));
 	fflush(stdout);
 	vhm_rel_time(vhm_now_ns());
 

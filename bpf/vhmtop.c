@@ -309,9 +309,8 @@ int main(int argc, char **argv)
 			vhm_mode_name(mode), strerror(-err));
 		goto cleanup;
 	}
-	if (!env.json && !isatty(STDOUT_FILENO))
-		printf("Tracing vhost_mdev rates (%s)... Hit Ctrl-C to end.\n",
-		       vhm_mode_name(mode));
+	fprintf(stderr, "Tracing vhost_mdev rates (%s)... Hit Ctrl-C to end.\n",
+		vhm_mode_name(mode));
 	fflush(stdout);
 
 	fd = bpf_map__fd(obj->maps.stats);

@@ -319,6 +319,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "failed to create ring buffer: %s\n", strerror(errno));
 		goto cleanup;
 	}
+	fprintf(stderr, "Tracing vhost_mdev events (%s)... Hit Ctrl-C to end.\n",
+		vhm_mode_name(mode));
 	if (!env.json)
 		printf("%-12s %-4s %-4s %-15s %-40s %-16s %s\n", "TIME(s)", "DEV",
 		       "VQ", "EVENT", "DETAILS", "COMM", "PID");

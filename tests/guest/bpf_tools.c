@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF tools against a known workload: N single-frame kicks on the TX
+ * vq, each answered before the next, and M state transitions. Every tool's
+ * JSON must count exactly that, through tp_btf/fentry and through the raw
+ * tracepoint/kprobe fallback alike.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <jansson.h>
+#include "harness.h"
+#include "vhm_dev.h"
+
+/* Paths are built from $OUT, which is far shorter than PATH_MAX. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+#define N_KICKS		40
+#define N_STATES	4	/* RUNNING, STOPPED, RUNNING, STOPPED */
+
+struct tool {
+	pid_t pid;
+	int out;	/* the tool's stdout */
+	int err;	/* the tool's stderr */
+};
+
+static bool vhm_module_btf(void)
+{
+	return access("/sys/kernel/btf/vhost_mdev", R_OK) == 0;
+}
+
+/* 1 when fd has data, 0 on timeout. */
+static int wait_readable(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, timeout_ms);
+}
+
+static const char *bpf_dir(void)
+{
+	static char dir[PATH_MAX - 64];
+	const char *out = getenv("OUT");
+
+	snprintf(dir, sizeof(dir), "%s/bpf", out ? out : ".output");
+	return dir;
+}
+
+/* Start a tool and wait until it says it is attached. */
+static int tool_start(struct tool *t, char *const argv[])
+{
+	int out[2], err[2];
+	char buf[512], path[PATH_MAX];
+	int64_t end = vhm_now_ms() + 60000;
+	size_t got = 0;
+
+	if (pipe(out) || pipe(err))
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", bpf_dir(), argv[0]);
+	t->pid = fork();
+	if (t->pid == 0) {
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]);
+		close(err[0]);
+		execv(path, argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	t->out = out[0];
+	t->err = err[0];
+	while (vhm_now_ms() < end && got < sizeof(buf) - 1) {
+		ssize_t n;
+
+		if (wait_readable(t->err, 1000) <= 0)
+			continue;
+		n = read(t->err, buf + got, sizeof(buf) - 1 - got);
+		if (n <= 0)
+			break;
+		got += n;
+		buf[got] = 0;
+		if (strstr(buf, "Hit Ctrl-C"))
+			return 0;
+	}
+	buf[got] = 0;
+	TH_LOG("%s did not attach: %s", argv[0], buf);
+	return -1;
+}
+
+/* Stop the tool as Ctrl-C would; its whole stdout, or NULL. */
+static char *tool_stop(struct tool *t, int *status)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	kill(t->pid, SIGINT);
+	while (buf && (n = read(t->out, buf + len, cap - 1 - len)) > 0) {
+		len += n;
+		if (len == cap - 1)
+			buf = realloc(buf, cap *= 2);
+	}
+	if (buf)
+		buf[len] = 0;
+	waitpid(t->pid, status, 0);
+	close(t->out);
+	close(t->err);
+	return buf;
+}
+
+FIXTURE(tools) {
+	char uuid[37];
+	long long dev;
+	struct vhm_net net;
+	uint32_t base_seen;	/* TX vring base read after the last stop */
+};
+
+FIXTURE_SETUP(tools)
+{
+	char path[PATH_MAX];
+
+	if (!vhm_sim_loaded())
+		SKIP(return, "vhost_mdev_sim is not loaded");
+	snprintf(path, sizeof(path), "%s/vhmtrace", bpf_dir());
+	if (access(path, X_OK))
+		SKIP(return, "BPF tools are not built (make bpf)");
+	ASSERT_EQ(vhm_create(self->uuid), 0);
+	self->dev = vhm_attr(self->uuid, "vhost/id");
+	ASSERT_GE(self->dev, 0);
+	ASSERT_EQ(vhm_net_open(&self->net, self->uuid, 64, 2048, 1 << 20), 0);
+}
+
+FIXTURE_TEARDOWN(tools)
+{
+	vhm_net_close(&self->net);
+	if (self->uuid[0])
+		vhm_remove(self->uuid);
+}
+
+/* N one-frame round trips and M transitions; the vring base after each stop. */
+static void workload(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(tools) *self)
+{
+	struct vhm_net *n = &self->net;
+	uint8_t frame[64];
+	uint32_t id, len;
+	int i, half = N_KICKS / 2;
+
+	ASSERT_EQ(vhm_net_fill_rx(n, 64), 0);
+	for (i = 0; i < N_KICKS; i++) {
+		if (i == 0 || i == half)
+			ASSERT_EQ(vhm_set_state(n->dev.fd, VHOST_MDEV_S_RUNNING), 0);
+		vhm_frame_fill(frame, sizeof(frame), i);
+		ASSERT_EQ(vhm_net_queue(n, frame, sizeof(frame)), 0);
+		ASSERT_EQ(vhm_vq_kick(&n->tx), 0);
+		ASSERT_EQ(vhm_vq_wait(&n->tx, 1, 10000), 0);
+		ASSERT_EQ(vhm_vq_get(&n->tx, &id, &len), 0);
+		/* The call of this frame before the next kick. */
+		while (vhm_wait_fd(n->tx.call, 0) > 0)
+			;
+		if (i == half - 1 || i == N_KICKS - 1) {
+			ASSERT_EQ(vhm_set_state(n->dev.fd, VHOST_MDEV_S_STOPPED), 0);
+			self->base_seen = vhm_get_base(n->dev.fd, VHM_TX);
+		}
+	}
+	ASSERT_EQ(self->base_seen, N_KICKS);
+}
+
+static json_t *last_json(const char *out)
+{
+	const char *line = out, *nl, *last = NULL;
+
+	for (; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		if (nl > line)
+			last = line;
+	}
+	return last ? json_loads(last, JSON_DISABLE_EOF_CHECK, NULL) : NULL;
+}
+
+static long long count_events(const char *out, long long dev, const char *event,
+			      int vq, long long *value)
+{
+	const char *line = out, *nl;
+	long long n = 0;
+
+	for (; *line; line = nl + 1) {
+		json_t *o, *v;
+
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		o = json_loadb(line, nl - line, 0, NULL);
+		if (!o)
+			return -1;	/* every line must be JSON */
+		if (json_object_get(o, "event") &&
+		    json_integer_value(json_object_get(o, "dev")) == dev &&
+		    !strcmp(json_string_value(json_object_get(o, "event")), event) &&
+		    (vq < 0 || json_integer_value(json_object_get(o, "vq")) == vq)) {
+			n++;
+			v = json_object_get(o, "value");
+			if (value && v)
+				*value = json_integer_value(v);
+		}
+		json_decref(o);
+	}
+	return n;
+}
+
+static void check_vhmtrace(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(tools) *self, const char *mode)
+{
+	char dev[16];
+	char *argv[] = { "vhmtrace", "-j", "-d", dev, (char *)mode, NULL };
+	long long base = -1;
+	struct tool t;
+	char *out;
+	int status;
+
+	snprintf(dev, sizeof(dev), "%lld", self->dev);
+	ASSERT_EQ(tool_start(&t, argv), 0);
+	workload(_metadata, self);
+	out = tool_stop(&t, &status);
+	ASSERT_NE(out, NULL);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT_EQ(count_events(out, self->dev, "kick", VHM_TX, NULL), N_KICKS);
+	EXPECT_EQ(count_events(out, self->dev, "call", VHM_TX, NULL), N_KICKS);
+	EXPECT_EQ(count_events(out, self->dev, "set_state", -1, NULL), N_STATES);
+	/* One read-back per stop; the last is where the device stopped. */
+	EXPECT_EQ(count_events(out, self->dev, "get_vring_base", VHM_TX, &base), 2);
+	EXPECT_EQ(base, self->base_seen);
+	free(out);
+}
+
+TEST_F(tools, vhmtrace_counts_btf)
+{
+	if (!vhm_module_btf())
+		SKIP(return, "no module BTF");
+	check_vhmtrace(_metadata, self, "--btf");
+}
+
+TEST_F(tools, vhmtrace_counts_fallback)
+{
+	check_vhmtrace(_metadata, self, "--fallback");
+}
+
+static json_t *find_hist(json_t *summary, const char *kind, int vq)
+{
+	json_t *h, *hists = json_object_get(summary, "hists");
+	size_t i;
+
+	json_array_foreach(hists, i, h) {
+		if (strcmp(json_string_value(json_object_get(h, "kind")), kind))
+			continue;
+		if (vq >= 0 && json_integer_value(json_object_get(h, "vq")) != vq)
+			continue;
+		return h;
+	}
+	return NULL;
+}
+
+static void check_vhmlat(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(tools) *self, const char *mode)
+{
+	char dev[16];
+	char *argv[] = { "vhmlat", "-j", "-d", dev, (char *)mode, NULL };
+	json_t *sum, *h;
+	struct tool t;
+	char *out;
+	int status;
+
+	snprintf(dev, sizeof(dev), "%lld", self->dev);
+	ASSERT_EQ(tool_start(&t, argv), 0);
+	workload(_metadata, self);
+	out = tool_stop(&t, &status);
+	ASSERT_NE(out, NULL);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	sum = last_json(out);
+	ASSERT_NE(sum, NULL);
+	ASSERT_STREQ(json_string_value(json_object_get(sum, "type")), "summary");
+	h = find_hist(sum, "kick_to_call", VHM_TX);
+	ASSERT_NE(h, NULL);
+	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_KICKS);
+	/* Percentiles are ordered and inside [min, max]. */
+	EXPECT_LE(json_real_value(json_object_get(h, "min")),
+		  json_real_value(json_object_get(h, "p50")));
+	EXPECT_LE(json_real_value(json_object_get(h, "p50")),
+		  json_real_value(json_object_get(h, "p99")));
+	EXPECT_LE(json_real_value(json_object_get(h, "p99")),
+		  json_real_value(json_object_get(h, "max")) + 1);
+	h = find_hist(sum, "set_state", -1);
+	ASSERT_NE(h, NULL);
+	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_STATES);
+	json_decref(sum);
+	free(out);
+}
+
+TEST_F(tools, vhmlat_counts_btf)
+{
+	if (!vhm_module_btf())
+		SKIP(return, "no module BTF");
+	check_vhmlat(_metadata, self, "--btf");
+}
+
+TEST_F(tools, vhmlat_counts_kprobe_fallback)
+{
+	check_vhmlat(_metadata, self, "--fallback");
+}
+
+TEST_F(tools, vhmtop_counts)
+{
+	char dev[16];
+	char *argv[] = { "vhmtop", "-j", "-d", dev, "1", NULL };
+	json_t *sum, *vqs, *v, *tx = NULL;
+	struct tool t;
+	char *out;
+	int status;
+	size_t i;
+
+	snprintf(dev, sizeof(dev), "%lld", self->dev);
+	ASSERT_EQ(tool_start(&t, argv), 0);
+	workload(_metadata, self);
+	out = tool_stop(&t, &status);
+	ASSERT_NE(out, NULL);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	sum = last_json(out);
+	ASSERT_NE(sum, NULL);
+	ASSERT_STREQ(json_string_value(json_object_get(sum, "type")), "summary");
+	vqs = json_object_get(sum, "vqs");
+	json_array_foreach(vqs, i, v)
+		if (json_integer_value(json_object_get(v, "vq")) == VHM_TX)
+			tx = v;
+	ASSERT_NE(tx, NULL);
+	EXPECT_EQ(json_integer_value(json_object_get(tx, "kicks")), N_KICKS);
+	EXPECT_EQ(json_integer_value(json_object_get(tx, "calls")), N_KICKS);
+	EXPECT_EQ(json_integer_value(json_object_get(tx, "buffers")), N_KICKS);
+	EXPECT_EQ(json_integer_value(json_object_get(tx, "used_idx")), self->base_seen);
+	/* The simulator's own counters agree. */
+	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), N_KICKS);
+	json_decref(sum);
+	free(out);
+}
+
+/* Without the module: the documented message, a failure, nothing attached. */
+TEST(module_absent)
+{
+	char path[PATH_MAX], cmd[PATH_MAX + 64], buf[512];
+	static const char *const tools[] = { "vhmtrace", "vhmlat", "vhmtop" };
+	size_t n;
+	FILE *p;
+	int i;
+
+	if (access("/sys/module/vhost_mdev", F_OK) == 0 &&
+	    system("scripts/vhm-modules unload >/dev/null 2>&1") != 0)
+		SKIP(return, "cannot unload the modules");
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", bpf_dir(), tools[i]);
+		snprintf(cmd, sizeof(cmd), "%s 2>&1; echo status=$?", path);
+		p = popen(cmd, "r");
+		ASSERT_NE(p, NULL);
+		n = fread(buf, 1, sizeof(buf) - 1, p);
+		buf[n] = 0;
+		pclose(p);
+		EXPECT_NE(strstr(buf, "module vhost_mdev is not loaded"), NULL);
+		EXPECT_NE(strstr(buf, "status=1"), NULL);
+	}
+	/* No program of ours stays loaded. */
+	p = popen("bpftool prog show 2>/dev/null | grep -cE 'name (btf|raw|kp)_'", "r");
+	ASSERT_NE(p, NULL);
+	n = fread(buf, 1, sizeof(buf) - 1, p);
+	buf[n] = 0;
+	pclose(p);
+	EXPECT_EQ(atoi(buf), 0);
+	ASSERT_EQ(system("scripts/vhm-modules load >/dev/null 2>&1"), 0);
+}
+
+TEST_HARNESS_MAIN
