@@ -269,6 +269,13 @@ void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_call);
 
+void vhost_mdev_vq_used(struct vhost_mdev_device *vmdev, u16 vq, u16 idx,
+			u16 count)
+{
+	trace_vhost_mdev_used(vmdev->id, vq, idx, count);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_vq_used);
+
 void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err)
 {
 	struct eventfd_ctx *ctx = NULL;

@@ -166,6 +166,9 @@ int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
 int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 val);
 
+/* The parent published count used entries on vq, up to index idx. */
+void vhost_mdev_vq_used(struct vhost_mdev_device *vmdev, u16 vq, u16 idx,
+			u16 count);
 /* Raise the vq's interrupt: signal its call eventfd. */
 void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq);
 /*

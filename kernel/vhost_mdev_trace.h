@@ -57,6 +57,26 @@ DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_call,
 	TP_ARGS(dev, vq)
 );
 
+/* The device published count used entries on vq; used->idx is now idx. */
+TRACE_EVENT(vhost_mdev_used,
+	TP_PROTO(u32 dev, u16 vq, u16 idx, u16 count),
+	TP_ARGS(dev, vq, idx, count),
+	TP_STRUCT__entry(
+		__field(u32, dev)
+		__field(u16, vq)
+		__field(u16, idx)
+		__field(u16, count)
+	),
+	TP_fast_assign(
+		__entry->dev = dev;
+		__entry->vq = vq;
+		__entry->idx = idx;
+		__entry->count = count;
+	),
+	TP_printk("dev=%u vq=%u idx=%u count=%u", __entry->dev, __entry->vq,
+		  __entry->idx, __entry->count)
+);
+
 DECLARE_EVENT_CLASS(vhost_mdev_vring_base_event,
 	TP_PROTO(u32 dev, u16 vq, u32 value),
 	TP_ARGS(dev, vq, value),

@@ -24,7 +24,7 @@ struct vhost_mdev_sim_ring {
 	u64 avail;
 	u64 used;
 	u16 last;		/* next avail index == next used index */
-	bool pending_call;	/* used entries added since the last call */
+	u16 pending_used;	/* used entries added since the last call */
 };
 
 /* One descriptor: guest IOVA and length. */

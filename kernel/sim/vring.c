@@ -26,7 +26,7 @@ void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 	r->avail = vq->avail;
 	r->used = vq->used;
 	r->last = vq->base;
-	r->pending_call = false;
+	r->pending_used = 0;
 }
 
 static int vhost_mdev_sim_get16(struct vhost_mdev_sim_ring *r, u64 iova,
@@ -147,20 +147,24 @@ int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
 	if (ret)
 		return ret;
 	WRITE_ONCE(r->last, idx);
-	r->pending_call = true;
+	r->pending_used++;
 	return 0;
 }
 
-/* Signal the call eventfd if entries were used and the driver wants it. */
+/*
+ * After a batch: report the entries used since the last call, and signal
+ * the call eventfd if there were some and the driver wants it.
+ */
 int vhost_mdev_sim_ring_call(struct vhost_mdev_sim_ring *r, bool *called)
 {
 	u16 flags;
 	int ret;
 
 	*called = false;
-	if (!r->pending_call)
+	if (!r->pending_used)
 		return 0;
-	r->pending_call = false;
+	vhost_mdev_vq_used(r->vmdev, r->index, r->last, r->pending_used);
+	r->pending_used = 0;
 	/*
 	 * The used->idx store must be visible before avail->flags is read:
 	 * pairs with the driver's full barrier between clearing

@@ -30,6 +30,7 @@ static const struct {
 	{ "vhost_mdev_set_state", { "dev", "old", "new", "ret" } },
 	{ "vhost_mdev_kick", { "dev", "vq" } },
 	{ "vhost_mdev_call", { "dev", "vq" } },
+	{ "vhost_mdev_used", { "dev", "vq", "idx", "count" } },
 	{ "vhost_mdev_get_vring_base", { "dev", "vq", "value" } },
 	{ "vhost_mdev_set_vring_base", { "dev", "vq", "value" } },
 	{ "vhost_mdev_features", { "dev", "features", "ret" } },
