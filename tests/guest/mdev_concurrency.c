@@ -116,30 +116,43 @@ TEST_F(conc, two_threads_ioctls)
 	ASSERT_EQ(vhm_vq_wait(&self->n.rx, 1, 20000), 0);
 }
 
-TEST(create_remove_100)
-{
-	long long avail;
+FIXTURE(cycle) {
 	char uuid[37];
-	int i;
+};
 
+FIXTURE_SETUP(cycle)
+{
 	if (!vhm_sim_loaded())
 		SKIP(return, "vhost_mdev_sim is not loaded");
+}
+
+FIXTURE_TEARDOWN(cycle)
+{
+	if (self->uuid[0] && vhm_exists(self->uuid))
+		EXPECT_EQ(vhm_remove(self->uuid), 0);
+}
+
+TEST_F(cycle, create_remove_100)
+{
+	long long avail;
+	int i;
+
 	avail = vhm_read_num(VHM_TYPE "/available_instances");
 	ASSERT_GT(avail, 0);
 	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(vhm_create(uuid), 0);
-		ASSERT_TRUE(vhm_exists(uuid));
+		ASSERT_EQ(vhm_create(self->uuid), 0);
+		ASSERT_TRUE(vhm_exists(self->uuid));
 		EXPECT_EQ(vhm_read_num(VHM_TYPE "/available_instances"),
 			  avail - 1);
 		if (i % 10 == 0) {
 			struct vhm_dev d;
 
-			ASSERT_EQ(vhm_open(&d, uuid), 0);
+			ASSERT_EQ(vhm_open(&d, self->uuid), 0);
 			EXPECT_EQ(vhm_get_state(d.fd), VHOST_MDEV_S_STOPPED);
 			vhm_close(&d);
 		}
-		ASSERT_EQ(vhm_remove(uuid), 0);
-		ASSERT_FALSE(vhm_exists(uuid));
+		ASSERT_EQ(vhm_remove(self->uuid), 0);
+		ASSERT_FALSE(vhm_exists(self->uuid));
 	}
 	EXPECT_EQ(vhm_read_num(VHM_TYPE "/available_instances"), avail);
 }
