@@ -82,10 +82,13 @@ static __always_inline void hist_add(__u32 dev, __u16 vq, __u16 kind, __u64 v)
 			return;
 	}
 	slot = vhm_hist_slot(v);
-	if (slot >= VHM_HIST_SLOTS)
-		return;
-	/* The mask keeps the verifier sure of the bound the check gave. */
-	__sync_fetch_and_add(&h->slots[slot & (VHM_HIST_SLOTS - 1)], 1);
+	/*
+	 * Hide slot from the compiler so it keeps the mask: the verifier
+	 * needs to see the bound on the register it indexes with.
+	 */
+	asm volatile("" : "+r"(slot));
+	slot &= VHM_HIST_SLOTS - 1;
+	__sync_fetch_and_add(&h->slots[slot], 1);
 	__sync_fetch_and_add(&h->count, 1);
 	__sync_fetch_and_add(&h->sum, v);
 	/* min/max race between CPUs; a lost update only widens the error. */
