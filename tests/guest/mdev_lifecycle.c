@@ -339,4 +339,56 @@ TEST_F(net, rx_backpressure)
 	EXPECT_EQ(vhm_attr(self->uuid, "sim/dropped"), 0);
 }
 
+/*
+ * The translation cache follows the container: TX buffers at one IOVA are
+ * unmapped while stopped and other memory is mapped there; the device must
+ * read the new memory, not pages it pinned before.
+ */
+TEST_F(net, remap_while_stopped)
+{
+	const uint64_t iova2 = 0x10000000ULL;
+	struct vhm_mem a, b;
+	uint8_t frame[300];
+	uint32_t id, len;
+	unsigned int i;
+
+	ASSERT_EQ(vhm_mem_init(&a, BUFSZ * NUM, iova2), 0);
+	ASSERT_EQ(vhm_mem_init(&b, BUFSZ * NUM, iova2), 0);
+	ASSERT_EQ(vhm_map(&self->n.dev, a.va, iova2, a.size, false), 0);
+	self->n.tx.bufs = a.va;
+	self->n.tx.bufs_iova = iova2;
+	ASSERT_EQ(vhm_net_fill_rx(&self->n, NUM), 0);
+	ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_RUNNING), 0);
+	traffic(_metadata, &self->n, 0, 8, VHM_HDR_LEN);
+	ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_STOPPED), 0);
+
+	ASSERT_EQ(vhm_unmap(&self->n.dev, iova2, a.size), 0);
+	ASSERT_EQ(vhm_map(&self->n.dev, b.va, iova2, b.size, false), 0);
+	/* Fill both copies; only b is mapped now. */
+	for (i = 0; i < NUM; i++) {
+		memset(a.va + BUFSZ * i, 0xee, BUFSZ);
+		memset(b.va + BUFSZ * i, 0, VHM_HDR_LEN);
+		vhm_frame_fill(b.va + BUFSZ * i + VHM_HDR_LEN, sizeof(frame),
+			       1000 + i);
+	}
+	self->n.tx.bufs = b.va;
+	ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_RUNNING), 0);
+	for (i = 0; i < 8; i++) {
+		unsigned int slot = vhm_vq_slot(&self->n.tx);
+
+		ASSERT_EQ(vhm_vq_add(&self->n.tx, sizeof(frame) + VHM_HDR_LEN,
+				     false), 0);
+		ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
+		ASSERT_EQ(vhm_vq_wait(&self->n.rx, 1, 20000), 0);
+		ASSERT_EQ(vhm_vq_get(&self->n.rx, &id, &len), 0);
+		ASSERT_EQ(len, sizeof(frame) + VHM_HDR_LEN);
+		vhm_frame_fill(frame, sizeof(frame), 1000 + slot);
+		ASSERT_EQ(memcmp(vhm_vq_buf(&self->n.rx, id) + VHM_HDR_LEN,
+				 frame, sizeof(frame)), 0);
+	}
+	EXPECT_EQ(vhm_attr(self->uuid, "sim/errors"), 0);
+	vhm_mem_free(&a);
+	vhm_mem_free(&b);
+}
+
 TEST_HARNESS_MAIN
