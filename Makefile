@@ -32,7 +32,7 @@ LDFLAGS ?=
 export OUT V
 
 .PHONY: all deps kernel-cache modules tests test test-host test-guest \
-	bench shell clean help
+	bench trace shell clean help
 
 all: modules tests bpf
 
@@ -41,6 +41,7 @@ help:
 	@echo 'make deps     install the Debian packages the project needs'
 	@echo 'make test     host unit tests, then guest tests in one boot'
 	@echo 'make bench    run the benchmarks in the guest'
+	@echo 'make trace    a BPF tool live in the guest during a workload (TOOL=, ARGS=)'
 	@echo 'make shell    interactive shell in the guest, project mounted'
 	@echo 'make clean    remove $(OUT)'
 
@@ -91,6 +92,9 @@ include bench/bench.mk
 
 bench: all
 	$(Q)SUITE='$(SUITE)' scripts/bench $(BENCH_ARGS)
+
+trace: all
+	$(Q)WORKLOAD='$(WORKLOAD)' scripts/trace $(TOOL) $(ARGS)
 
 shell: all
 	$(Q)$(GUEST_RUN) -i
