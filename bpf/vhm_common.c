@@ -25,6 +25,7 @@ static const char *const vhm_event_names[VHM_EV_MAX] = {
 	[VHM_EV_DMA_MAP] = "dma_map",
 	[VHM_EV_DMA_UNMAP] = "dma_unmap",
 	[VHM_EV_ERROR] = "device_error",
+	[VHM_EV_USED] = "used",
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,

@@ -17,6 +17,7 @@ enum vhm_event {
 	VHM_EV_DMA_MAP,
 	VHM_EV_DMA_UNMAP,
 	VHM_EV_ERROR,
+	VHM_EV_USED,
 	VHM_EV_MAX,
 };
 

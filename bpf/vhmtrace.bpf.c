@@ -78,4 +78,8 @@ VHM_TP(vhost_mdev_device_error,
        emit(VHM_EV_ERROR, dev, vq, 0, 0, err),
        u32 dev, u16 vq, int err)
 
+VHM_TP(vhost_mdev_used,
+       emit(VHM_EV_USED, dev, vq, idx, count, 0),
+       u32 dev, u16 vq, u16 idx, u16 count)
+
 char LICENSE[] SEC("license") = "GPL";

@@ -36,8 +36,9 @@ static uint64_t counts[VHM_EV_MAX], seen;
 
 const char *argp_program_version = "vhmtrace 0.1";
 static const char doc[] =
-"Trace vhost_mdev events live: one line per set_state, kick, call, vring base\n"
-"get/set, features, config access, DMA map/unmap and device error.\n"
+"Trace vhost_mdev events live: one line per set_state, kick, call, used\n"
+"entries published, vring base get/set, features, config access, DMA\n"
+"map/unmap and device error.\n"
 "\n"
 "USAGE: vhmtrace [-d DEV] [-q VQ] [-e EVENTS] [-j] [-c COUNT] [-D SEC]\n"
 "\n"
@@ -48,8 +49,8 @@ static const char doc[] =
 "    vhmtrace -j -c 100            # 100 events as JSON lines, then exit\n"
 "    vhmtrace --fallback           # raw tracepoints (no module BTF needed)\n"
 "\n"
-"Events: set_state kick call get_vring_base set_vring_base features config\n"
-"        dma_map dma_unmap device_error\n";
+"Events: set_state kick call used get_vring_base set_vring_base features\n"
+"        config dma_map dma_unmap device_error\n";
 
 enum { OPT_FALLBACK = 0x100, OPT_BTF };
 
@@ -162,6 +163,10 @@ static void format_details(const struct vhmtrace_event *e, char *buf, size_t len
 	case VHM_EV_ERROR:
 		snprintf(buf, len, "err=%d (%s)", e->ret, strerror(-e->ret));
 		break;
+	case VHM_EV_USED:
+		snprintf(buf, len, "idx=%llu count=%llu", (unsigned long long)e->a,
+			 (unsigned long long)e->b);
+		break;
 	default:
 		buf[0] = 0;
 	}
@@ -209,6 +214,10 @@ static json_t *event_json(const struct vhmtrace_event *e)
 		break;
 	case VHM_EV_ERROR:
 		json_object_set_new(o, "err", json_integer(e->ret));
+		break;
+	case VHM_EV_USED:
+		json_object_set_new(o, "idx", json_integer(e->a));
+		json_object_set_new(o, "count", json_integer(e->b));
 		break;
 	}
 	return o;
