@@ -231,8 +231,12 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 	res->sys_ctx_per_op = all.n ? (double)sys_ctx / (double)all.n : 0;
 	vhm_hist_from_samples(&hist, &all);
 	vhm_ci95(medians, cfg.reps, &mean, &half);
+	/* Stopped, the device is quiet: read where it stopped and what it sent. */
+	d.ops->stop(&d);
+	d.tx.started = false;
 	if (d.ops->vring_base)
-		d.ops->stop(&d), d.tx.started = false, d.ops->vring_base(&d, 1, &base);
+		d.ops->vring_base(&d, 1, &base);
+	vhm_dev_drain_calls(&d);
 
 	jr = json_pack("{s:s, s:s, s:I, s:b, s:b, s:o, s:o, s:{s:f, s:f}, s:o, s:f, s:f, s:o, s:i, s:i}",
 		       "backend", name,

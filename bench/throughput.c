@@ -195,6 +195,9 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		goto out;
 	}
 
+	d.ops->stop(&d);
+	d.tx.started = false;
+	vhm_dev_drain_calls(&d);
 	vhm_ci95(fps, reps, &mean, &pt->fps_half);
 	pt->depth = depth;
 	pt->fps = elapsed > 0 ? (double)sum.frames / elapsed : 0;

@@ -287,6 +287,7 @@ void vhm_dev_reset_counters(struct vhm_dev *d)
 	for (size_t i = 0; i < 2; i++) {
 		qs[i]->frames = qs[i]->bytes = qs[i]->kicks = 0;
 		qs[i]->kicks_suppressed = qs[i]->interrupts = qs[i]->polls = 0;
+		qs[i]->call_signals = 0;
 	}
 }
 
@@ -364,6 +365,7 @@ static int vhm_wait_call(struct vhm_queue *q)
 	if (read(q->call_fd, &count, sizeof(count)) != sizeof(count))
 		return errno == EINTR ? 0 : -errno;
 	q->interrupts++;
+	q->call_signals += count;
 	return 0;
 }
 
@@ -403,7 +405,9 @@ int vhm_dev_drain_calls(struct vhm_dev *d)
 	struct pollfd p = { .fd = d->tx.call_fd, .events = POLLIN };
 	uint64_t count;
 
-	if (poll(&p, 1, 0) == 1 && read(d->tx.call_fd, &count, sizeof(count)) == sizeof(count))
+	if (poll(&p, 1, 0) == 1 && read(d->tx.call_fd, &count, sizeof(count)) == sizeof(count)) {
+		d->tx.call_signals += count;
 		return 1;
+	}
 	return 0;
 }

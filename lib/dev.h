@@ -65,6 +65,7 @@ struct vhm_queue {
 	uint64_t kicks;			/* eventfd writes */
 	uint64_t kicks_suppressed;	/* publishes the device asked us to skip */
 	uint64_t interrupts;		/* call eventfd reads that woke us */
+	uint64_t call_signals;		/* signals those reads covered (eventfds coalesce) */
 	uint64_t polls;			/* empty used-ring checks while polling */
 };
 
@@ -135,7 +136,10 @@ static inline unsigned int vhm_tx_inflight(const struct vhm_dev *d)
 	return d->tx.vr.num - d->tx.vr.num_free;
 }
 
-/* Read a call signal still pending after a run: 1 if there was one. */
+/*
+ * After stopping the device: count the call signals still pending on TX
+ * (raised after the last wait), so call_signals matches the device's count.
+ */
 int vhm_dev_drain_calls(struct vhm_dev *d);
 
 /* Reset the driver-side counters of both queues. */

@@ -112,12 +112,13 @@ json_t *vhm_sim_counters(const char *uuid)
 
 json_t *vhm_dev_counters_json(const struct vhm_dev *d)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			 "tx_frames", (json_int_t)d->tx.frames,
 			 "tx_bytes", (json_int_t)d->tx.bytes,
 			 "tx_kicks", (json_int_t)d->tx.kicks,
 			 "tx_kicks_suppressed", (json_int_t)d->tx.kicks_suppressed,
 			 "tx_interrupts", (json_int_t)d->tx.interrupts,
+			 "tx_call_signals", (json_int_t)d->tx.call_signals,
 			 "tx_polls", (json_int_t)d->tx.polls,
 			 "rx_frames", (json_int_t)d->rx.frames,
 			 "rx_kicks", (json_int_t)d->rx.kicks);
