@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The comparison statistics (tools/compare/cmp_stats.c) on synthetic
+ * repetitions with a known shift, and vhm-compare's exit status on runs
+ * written in the results schema.
+ */
+#include <math.h>
+#include <jansson.h>
+
+#include "harness.h"
+#include "cmp_stats.h"
+
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static double rng_unit(void)
+{
+	return ((rng_next() >> 11) + 0.5) / 9007199254740992.0;
+}
+
+/* Log-normal repetitions: median m, log sd sigma. */
+static void draw(double *x, size_t n, double m, double sigma)
+{
+	for (size_t i = 0; i < n; i++) {
+		double z = sqrt(-2 * log(rng_unit())) * cos(2 * M_PI * rng_unit());
+
+		x[i] = m * exp(sigma * z);
+	}
+}
+
+#define REPS	10
+#define SIGMA	0.03
+
+static const struct vhm_cmp_opts opts = { .alpha = 0.05, .min_effect = 0.05, .family = 1 };
+
+TEST(u_distribution_exact)
+{
+	/* 3 vs 3: 20 arrangements, one with U = 0, one with U = 1. */
+	EXPECT_TRUE(fabs(vhm_cmp_u_cdf(3, 3, 0) - 1 / 20.0) < 1e-12);
+	EXPECT_TRUE(fabs(vhm_cmp_u_cdf(3, 3, 1) - 2 / 20.0) < 1e-12);
+	EXPECT_TRUE(fabs(vhm_cmp_u_cdf(3, 3, 9) - 1) < 1e-12);
+	/* symmetric around mn/2 */
+	EXPECT_TRUE(fabs(vhm_cmp_u_cdf(5, 7, 10) + vhm_cmp_u_cdf(5, 7, 24) - 1) < 1e-12);
+	/* large samples: the normal approximation is close to 1/2 at the mean */
+	EXPECT_TRUE(fabs(vhm_cmp_u_cdf(80, 80, 3200) - 0.5) < 0.01);
+}
+
+TEST(shift_of_10_percent_is_a_regression_every_time)
+{
+	double a[REPS], b[REPS];
+	struct vhm_cmp_result r;
+
+	for (int seed = 1; seed <= 20; seed++) {
+		rng_state = seed;
+		draw(a, REPS, 100e3, SIGMA);
+		draw(b, REPS, 110e3, SIGMA);
+		ASSERT_EQ(vhm_cmp_metric(a, REPS, b, REPS, VHM_CMP_LOWER_IS_BETTER, &opts, &r), 0);
+		EXPECT_EQ(r.verdict, VHM_CMP_REGRESSION);
+		EXPECT_TRUE(r.ci_lo > 0 && r.ci_lo < r.change && r.ci_hi > r.change);
+		EXPECT_TRUE(fabs(r.change - 0.10) < 0.04);
+	}
+}
+
+TEST(same_distribution_is_no_change_in_19_of_20_seeds)
+{
+	double a[REPS], b[REPS];
+	struct vhm_cmp_result r;
+	int same = 0;
+
+	for (int seed = 1; seed <= 20; seed++) {
+		rng_state = 1000 + seed;
+		draw(a, REPS, 100e3, SIGMA);
+		draw(b, REPS, 100e3, SIGMA);
+		ASSERT_EQ(vhm_cmp_metric(a, REPS, b, REPS, VHM_CMP_LOWER_IS_BETTER, &opts, &r), 0);
+		same += r.verdict == VHM_CMP_NO_CHANGE;
+	}
+	EXPECT_GE(same, 19);
+}
+
+TEST(throughput_direction)
+{
+	double a[REPS], b[REPS], c[REPS];
+	struct vhm_cmp_result r;
+
+	rng_state = 7;
+	draw(a, REPS, 50e3, SIGMA);
+	draw(b, REPS, 45e3, SIGMA);	/* 10% fewer frames/s */
+	draw(c, REPS, 55e3, SIGMA);
+	ASSERT_EQ(vhm_cmp_metric(a, REPS, b, REPS, VHM_CMP_HIGHER_IS_BETTER, &opts, &r), 0);
+	EXPECT_EQ(r.verdict, VHM_CMP_REGRESSION);
+	ASSERT_EQ(vhm_cmp_metric(a, REPS, c, REPS, VHM_CMP_HIGHER_IS_BETTER, &opts, &r), 0);
+	EXPECT_EQ(r.verdict, VHM_CMP_IMPROVEMENT);
+}
+
+TEST(significant_but_below_min_effect_is_no_change)
+{
+	double a[REPS], b[REPS];
+	struct vhm_cmp_result r;
+
+	rng_state = 11;
+	draw(a, REPS, 100e3, 0.002);
+	draw(b, REPS, 102e3, 0.002);
+	ASSERT_EQ(vhm_cmp_metric(a, REPS, b, REPS, VHM_CMP_LOWER_IS_BETTER, &opts, &r), 0);
+	EXPECT_TRUE(r.significant);
+	EXPECT_EQ(r.verdict, VHM_CMP_NO_CHANGE);
+}
+
+TEST(three_reps_cannot_reach_95_percent)
+{
+	double a[3] = { 100, 101, 102 }, b[3] = { 200, 201, 202 };
+	struct vhm_cmp_opts o = opts;
+	struct vhm_cmp_result r;
+
+	/* Even complete separation of 3 vs 3 has p = 0.1. */
+	ASSERT_EQ(vhm_cmp_metric(a, 3, b, 3, VHM_CMP_LOWER_IS_BETTER, &o, &r), 0);
+	EXPECT_TRUE(r.too_few);
+	EXPECT_EQ(r.verdict, VHM_CMP_NO_CHANGE);
+	EXPECT_EQ(r.reps_needed, 4);
+	o.family = 6;
+	ASSERT_EQ(vhm_cmp_metric(a, 3, b, 3, VHM_CMP_LOWER_IS_BETTER, &o, &r), 0);
+	EXPECT_EQ(r.reps_needed, 5);
+	EXPECT_EQ(vhm_cmp_metric(a, 1, b, 3, VHM_CMP_LOWER_IS_BETTER, &o, &r), -EINVAL);
+}
+
+/* A latency.json in the results schema: one backend, given p50 values. */
+static void write_run(const char *dir, const double *p50, size_t n)
+{
+	json_t *reps = json_array(), *doc;
+	char path[512];
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(reps, json_pack("{s:I, s:I}", "p50_ns", (json_int_t)p50[i],
+						      "p99_ns", (json_int_t)(3 * p50[i])));
+	doc = json_pack("{s:i, s:s, s:{}, s:[{s:s, s:o}]}", "schema_version", 1,
+			"tool", "vhm-latency", "params", "results", "backend", "vhost-mdev",
+			"repetitions", reps);
+	snprintf(path, sizeof(path), "mkdir -p %s", dir);
+	if (system(path))
+		return;
+	snprintf(path, sizeof(path), "%s/latency.json", dir);
+	json_dump_file(doc, path, JSON_INDENT(1));
+	json_decref(doc);
+}
+
+static int run_compare(const char *args)
+{
+	char cmd[1024];
+	const char *out = getenv("OUT");
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s/tools/vhm-compare -q %s > /dev/null 2>&1",
+		 out ? out : ".output", args);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST(cli_exit_status)
+{
+	char tmpl[] = "/tmp/vhm-cmp-XXXXXX", a[256], b[256], c[256], args[1024];
+	double x[REPS], y[REPS], z[REPS];
+
+	ASSERT_NE(mkdtemp(tmpl), NULL);
+	rng_state = 3;
+	draw(x, REPS, 40e3, SIGMA);
+	draw(y, REPS, 40e3, SIGMA);
+	draw(z, REPS, 44e3, SIGMA);
+	snprintf(a, sizeof(a), "%s/a", tmpl);
+	snprintf(b, sizeof(b), "%s/b", tmpl);
+	snprintf(c, sizeof(c), "%s/c", tmpl);
+	write_run(a, x, REPS);
+	write_run(b, y, REPS);
+	write_run(c, z, REPS);
+	snprintf(args, sizeof(args), "%s %s", a, b);
+	EXPECT_EQ(run_compare(args), 0);
+	snprintf(args, sizeof(args), "%s %s", a, c);
+	EXPECT_EQ(run_compare(args), 1);
+	snprintf(args, sizeof(args), "-m 'latency.*.p50' %s %s", c, a);
+	EXPECT_EQ(run_compare(args), 0);	/* an improvement */
+	snprintf(args, sizeof(args), "%s %s/missing", a, tmpl);
+	EXPECT_EQ(run_compare(args), 2);
+	snprintf(args, sizeof(args), "rm -rf %s", tmpl);
+	EXPECT_EQ(system(args), 0);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmp_load.h"
+
+struct vhm_metric *vhm_metrics_find(const struct vhm_metric_set *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->m[i].key, key))
+			return &s->m[i];
+	return NULL;
+}
+
+static struct vhm_metric *metric_get(struct vhm_metric_set *s, const char *key,
+				     const char *label, const char *unit,
+				     double scale, enum vhm_cmp_better better)
+{
+	struct vhm_metric *m = vhm_metrics_find(s, key);
+
+	if (m)
+		return m;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 32;
+		struct vhm_metric *p = realloc(s->m, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		s->m = p;
+		s->cap = cap;
+	}
+	m = &s->m[s->n++];
+	memset(m, 0, sizeof(*m));
+	snprintf(m->key, sizeof(m->key), "%s", key);
+	snprintf(m->label, sizeof(m->label), "%s", label);
+	m->unit = unit;
+	m->scale = scale;
+	m->better = better;
+	return m;
+}
+
+static int metric_add(struct vhm_metric *m, double v)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 8;
+		double *p = realloc(m->v, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		m->v = p;
+		m->cap = cap;
+	}
+	m->v[m->n++] = v;
+	return 0;
+}
+
+static json_t *load_doc(const char *dir, const char *name, const char *tool)
+{
+	char path[4096];
+	json_error_t err;
+	json_t *doc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (access(path, F_OK))
+		return NULL;
+	doc = json_load_file(path, 0, &err);
+	if (!doc) {
+		fprintf(stderr, "vhm-compare: %s:%d: %s\n", path, err.line, err.text);
+		return json_null();
+	}
+	if (json_integer_value(json_object_get(doc, "schema_version")) != 1 ||
+	    strcmp(json_string_value(json_object_get(doc, "tool")) ?: "", tool)) {
+		fprintf(stderr, "vhm-compare: %s: not a schema_version 1 %s document\n",
+			path, tool);
+		json_decref(doc);
+		return json_null();
+	}
+	return doc;
+}
+
+/* Repetition field as a number; < 0 when absent. */
+static double num(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : -1;
+}
+
+static int load_latency(struct vhm_metric_set *s, json_t *doc)
+{
+	static const struct { const char *field, *name; } pct[] = {
+		{ "p50_ns", "p50" }, { "p99_ns", "p99" },
+	};
+	size_t i, r;
+	json_t *res, *rep;
+
+	json_array_foreach(json_object_get(doc, "results"), i, res) {
+		const char *be = json_string_value(json_object_get(res, "backend"));
+
+		if (!be)
+			continue;
+		for (size_t p = 0; p < sizeof(pct) / sizeof(pct[0]); p++) {
+			char key[128], label[128];
+			struct vhm_metric *m;
+
+			snprintf(key, sizeof(key), "latency.%s.%s", be, pct[p].name);
+			snprintf(label, sizeof(label), "latency %s %s", pct[p].name, be);
+			m = metric_get(s, key, label, "us", 1e-3, VHM_CMP_LOWER_IS_BETTER);
+			if (!m)
+				return -ENOMEM;
+			json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
+				double v = num(rep, pct[p].field);
+
+				if (v > 0 && metric_add(m, v))
+					return -ENOMEM;
+			}
+		}
+	}
+	return 0;
+}
+
+static int load_throughput(struct vhm_metric_set *s, json_t *doc)
+{
+	size_t i, r;
+	json_t *res, *rep;
+
+	json_array_foreach(json_object_get(doc, "results"), i, res) {
+		const char *be = json_string_value(json_object_get(res, "backend"));
+		long batch = (long)num(res, "batch"), size = (long)num(res, "frame_size");
+		long depth = (long)num(res, "depth");
+		char key[128], label[128];
+		struct vhm_metric *m;
+
+		if (!be)
+			continue;
+		snprintf(key, sizeof(key), "throughput.%s.b%ld.s%ld.d%ld", be, batch, size, depth);
+		snprintf(label, sizeof(label), "frames/s %s batch %ld frame %ld depth %ld",
+			 be, batch, size, depth);
+		m = metric_get(s, key, label, "kf/s", 1e-3, VHM_CMP_HIGHER_IS_BETTER);
+		if (!m)
+			return -ENOMEM;
+		json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
+			double v = num(rep, "frames_per_s");
+
+			if (v > 0 && metric_add(m, v))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int vhm_metrics_load(struct vhm_metric_set *s, const char *dir)
+{
+	json_t *lat = load_doc(dir, "latency.json", "vhm-latency");
+	json_t *tput = load_doc(dir, "throughput.json", "vhm-throughput");
+	int ret = 0;
+
+	if (json_is_null(lat) || json_is_null(tput)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!lat && !tput) {
+		fprintf(stderr, "vhm-compare: %s: no latency.json or throughput.json\n", dir);
+		return -ENOENT;
+	}
+	if (!s->params)
+		s->params = json_object();
+	if (lat) {
+		if (!json_object_get(s->params, "latency"))
+			json_object_set(s->params, "latency", json_object_get(lat, "params"));
+		ret = load_latency(s, lat);
+	}
+	if (!ret && tput) {
+		if (!json_object_get(s->params, "throughput"))
+			json_object_set(s->params, "throughput", json_object_get(tput, "params"));
+		ret = load_throughput(s, tput);
+	}
+	if (!ret)
+		s->runs++;
+out:
+	json_decref(lat);
+	json_decref(tput);
+	return ret;
+}
+
+void vhm_metrics_free(struct vhm_metric_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->m[i].v);
+	free(s->m);
+	json_decref(s->params);
+	memset(s, 0, sizeof(*s));
+}

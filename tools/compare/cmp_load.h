@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Metrics of a benchmark run (results/<run-id>/latency.json and
+ * throughput.json, docs/results-schema.md) as per-repetition values, keyed
+ * so that two runs line up: latency.<backend>.p50, latency.<backend>.p99,
+ * throughput.<backend>.b<batch>.s<frame>.d<depth>.
+ */
+#ifndef VHM_CMP_LOAD_H
+#define VHM_CMP_LOAD_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "cmp_stats.h"
+
+struct vhm_metric {
+	char key[128];
+	char label[128];
+	const char *unit;	/* of the displayed value */
+	double scale;		/* displayed = value * scale */
+	enum vhm_cmp_better better;
+	double *v;		/* one value per repetition */
+	size_t n, cap;
+};
+
+struct vhm_metric_set {
+	struct vhm_metric *m;
+	size_t n, cap;
+	json_t *params;		/* {"latency": {...}, "throughput": {...}} */
+	unsigned int runs;	/* directories loaded */
+};
+
+/* Adds the repetitions of the run in dir. 0, or -errno with a message on
+ * stderr; a run with neither file is an error. */
+int vhm_metrics_load(struct vhm_metric_set *s, const char *dir);
+struct vhm_metric *vhm_metrics_find(const struct vhm_metric_set *s, const char *key);
+void vhm_metrics_free(struct vhm_metric_set *s);
+
+#endif /* VHM_CMP_LOAD_H */
