@@ -26,6 +26,7 @@ static const char *const vhm_event_names[VHM_EV_MAX] = {
 	[VHM_EV_DMA_UNMAP] = "dma_unmap",
 	[VHM_EV_ERROR] = "device_error",
 	[VHM_EV_USED] = "used",
+	[VHM_EV_PROCESS] = "process",
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,

@@ -18,6 +18,7 @@ enum vhm_event {
 	VHM_EV_DMA_UNMAP,
 	VHM_EV_ERROR,
 	VHM_EV_USED,
+	VHM_EV_PROCESS,
 	VHM_EV_MAX,
 };
 

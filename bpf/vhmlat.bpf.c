@@ -37,6 +37,14 @@ struct {
 	__type(value, __u64);
 } notify_ts SEC(".maps");
 
+/* Processing started after a kick, not yet answered by a call, per vq. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct vq_key);
+	__type(value, __u64);
+} process_ts SEC(".maps");
+
 /* SET_STATE ioctls in flight, per thread: start time and device. */
 struct ioctl_start {
 	__u64 ts;
@@ -127,6 +135,30 @@ static __always_inline int since(void *map, __u32 dev, __u16 vq, __u16 kind)
 	return 0;
 }
 
+/* Processing that follows a kick splits kick_to_call in two. */
+static __always_inline int on_process(__u32 dev, __u16 vq)
+{
+	struct vq_key key = { .dev = dev, .vq = vq };
+	__u64 *ts, now;
+
+	if (!wanted(dev, vq))
+		return 0;
+	ts = bpf_map_lookup_elem(&notify_ts, &key);
+	if (!ts)
+		return 0;
+	now = bpf_ktime_get_ns();
+	hist_add(dev, vq, VHMLAT_KICK_TO_PROCESS, now - *ts);
+	bpf_map_delete_elem(&notify_ts, &key);
+	bpf_map_update_elem(&process_ts, &key, &now, BPF_NOEXIST);
+	return 0;
+}
+
+static __always_inline int on_call(__u32 dev, __u16 vq)
+{
+	since(&process_ts, dev, vq, VHMLAT_PROCESS_TO_CALL);
+	return since(&kick_ts, dev, vq, VHMLAT_KICK_TO_CALL);
+}
+
 static __always_inline int on_ioctl_entry(unsigned int cmd)
 {
 	struct ioctl_start s = { .dev = -1 };
@@ -164,8 +196,8 @@ static __always_inline int on_ioctl_exit(void)
 }
 
 VHM_TP(vhost_mdev_kick, on_kick(dev, vq), u32 dev, u16 vq)
-VHM_TP(vhost_mdev_call, since(&kick_ts, dev, vq, VHMLAT_KICK_TO_CALL),
-       u32 dev, u16 vq)
+VHM_TP(vhost_mdev_process, on_process(dev, vq), u32 dev, u16 vq)
+VHM_TP(vhost_mdev_call, on_call(dev, vq), u32 dev, u16 vq)
 VHM_TP(vhost_mdev_set_state, on_set_state(dev),
        u32 dev, u32 old, u32 new, int ret)
 

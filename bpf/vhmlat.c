@@ -42,6 +42,7 @@ static struct env {
 static const char *const kind_names[VHMLAT_KIND_MAX] = {
 	[VHMLAT_KICK_TO_CALL] = "kick_to_call",
 	[VHMLAT_KICK_TO_PROCESS] = "kick_to_process",
+	[VHMLAT_PROCESS_TO_CALL] = "process_to_call",
 	[VHMLAT_SET_STATE] = "set_state",
 };
 
@@ -55,8 +56,9 @@ static int ntotals;
 const char *argp_program_version = "vhmlat 0.1";
 static const char doc[] =
 "Summarize vhost_mdev latency, measured in the kernel, as histograms per\n"
-"(device, vq) with percentiles: kick to interrupt (kick_to_call), kick to\n"
-"processing (kick_to_process) and SET_STATE duration (set_state).\n"
+"(device, vq) with percentiles: kick to interrupt (kick_to_call), split in\n"
+"kick to processing start (kick_to_process) and processing to interrupt\n"
+"(process_to_call), and SET_STATE duration (set_state).\n"
 "\n"
 "USAGE: vhmlat [-d DEV] [-q VQ] [-k KINDS] [-n] [-j] [interval [count]]\n"
 "\n"
@@ -72,7 +74,7 @@ enum { OPT_FALLBACK = 0x100, OPT_BTF };
 static const struct argp_option opts[] = {
 	{ "dev", 'd', "DEV", 0, "Only this device", 0 },
 	{ "vq", 'q', "VQ", 0, "Only this virtqueue", 0 },
-	{ "kinds", 'k', "LIST", 0, "kick_to_call,kick_to_process,set_state", 0 },
+	{ "kinds", 'k', "LIST", 0, "kick_to_call,kick_to_process,process_to_call,set_state", 0 },
 	{ "nanoseconds", 'n', NULL, 0, "Nanoseconds (default: microseconds)", 0 },
 	{ "cumulative", 'C', NULL, 0, "Do not reset the histograms each interval", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per interval, then a summary", 0 },
@@ -130,7 +132,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'k':
 		kinds = parse_kinds(arg);
 		if (kinds < 0)
-			argp_error(state, "bad kind list '%s' (kick_to_call, kick_to_process, set_state)", arg);
+			argp_error(state, "bad kind list '%s' (kick_to_call, kick_to_process, process_to_call, set_state)", arg);
 		env.kinds = kinds;
 		break;
 	case 'n':

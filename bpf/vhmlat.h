@@ -7,6 +7,7 @@
 enum vhmlat_kind {
 	VHMLAT_KICK_TO_CALL,	/* kick wake-up -> call eventfd signalled */
 	VHMLAT_KICK_TO_PROCESS,	/* kick wake-up -> parent starts the ring */
+	VHMLAT_PROCESS_TO_CALL,	/* parent starts the ring -> call signalled */
 	VHMLAT_SET_STATE,	/* VHOST_MDEV_SET_STATE ioctl, entry -> exit */
 	VHMLAT_KIND_MAX,
 };

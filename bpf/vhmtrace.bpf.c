@@ -82,4 +82,8 @@ VHM_TP(vhost_mdev_used,
        emit(VHM_EV_USED, dev, vq, idx, count, 0),
        u32 dev, u16 vq, u16 idx, u16 count)
 
+VHM_TP(vhost_mdev_process,
+       emit(VHM_EV_PROCESS, dev, vq, 0, 0, 0),
+       u32 dev, u16 vq)
+
 char LICENSE[] SEC("license") = "GPL";

@@ -36,9 +36,9 @@ static uint64_t counts[VHM_EV_MAX], seen;
 
 const char *argp_program_version = "vhmtrace 0.1";
 static const char doc[] =
-"Trace vhost_mdev events live: one line per set_state, kick, call, used\n"
-"entries published, vring base get/set, features, config access, DMA\n"
-"map/unmap and device error.\n"
+"Trace vhost_mdev events live: one line per set_state, kick, processing\n"
+"start, used entries published, call, vring base get/set, features, config\n"
+"access, DMA map/unmap and device error.\n"
 "\n"
 "USAGE: vhmtrace [-d DEV] [-q VQ] [-e EVENTS] [-j] [-c COUNT] [-D SEC]\n"
 "\n"
@@ -49,8 +49,8 @@ static const char doc[] =
 "    vhmtrace -j -c 100            # 100 events as JSON lines, then exit\n"
 "    vhmtrace --fallback           # raw tracepoints (no module BTF needed)\n"
 "\n"
-"Events: set_state kick call used get_vring_base set_vring_base features\n"
-"        config dma_map dma_unmap device_error\n";
+"Events: set_state kick process used call get_vring_base set_vring_base\n"
+"        features config dma_map dma_unmap device_error\n";
 
 enum { OPT_FALLBACK = 0x100, OPT_BTF };
 

@@ -269,6 +269,12 @@ void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_call);
 
+void vhost_mdev_vq_process(struct vhost_mdev_device *vmdev, u16 vq)
+{
+	trace_vhost_mdev_process(vmdev->id, vq);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_vq_process);
+
 void vhost_mdev_vq_used(struct vhost_mdev_device *vmdev, u16 vq, u16 idx,
 			u16 count)
 {

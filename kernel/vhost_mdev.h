@@ -166,6 +166,11 @@ int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
 int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 val);
 
+/*
+ * The parent starts processing vq after a kick: with the kick and call
+ * tracepoints it splits kick-to-interrupt into queueing and processing.
+ */
+void vhost_mdev_vq_process(struct vhost_mdev_device *vmdev, u16 vq);
 /* The parent published count used entries on vq, up to index idx. */
 void vhost_mdev_vq_used(struct vhost_mdev_device *vmdev, u16 vq, u16 idx,
 			u16 count);

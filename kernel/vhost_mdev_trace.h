@@ -51,6 +51,12 @@ DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_kick,
 	TP_ARGS(dev, vq)
 );
 
+/* The parent started processing the vq after a kick. */
+DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_process,
+	TP_PROTO(u32 dev, u16 vq),
+	TP_ARGS(dev, vq)
+);
+
 /* The device raised the vq's interrupt (call eventfd signalled). */
 DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_call,
 	TP_PROTO(u32 dev, u16 vq),

@@ -110,6 +110,9 @@ struct vhost_mdev_sim {
 	u64 features;
 	struct virtio_net_config config;
 
+	/* vqs kicked since the work last started, bit per vq. */
+	unsigned long kicked;
+
 	/* Owned by the work while running, by start/stop otherwise. */
 	struct vhost_mdev_sim_ring rings[VHOST_MDEV_SIM_NVQS];
 	size_t hdr_len;
@@ -306,6 +309,10 @@ static void vhost_mdev_sim_work(struct work_struct *work)
 	u16 vq = 0;
 	int i, ret = 0;
 
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++)
+		if (test_and_clear_bit(i, &sim->kicked))
+			vhost_mdev_vq_process(sim->vmdev, i);
+
 	for (n = 0; n < budget; n++) {
 		if (!READ_ONCE(sim->running) || vhost_mdev_failed(sim->vmdev))
 			return;
@@ -455,6 +462,7 @@ static void vhost_mdev_sim_notify(struct vhost_mdev_device *vmdev, u16 vq)
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 
 	atomic64_inc(&sim->kicks);
+	set_bit(vq, &sim->kicked);
 	if (READ_ONCE(sim->running))
 		queue_work(vhost_mdev_sim_wq, &sim->work);
 }

@@ -226,6 +226,8 @@ static void check_vhmtrace(struct __test_metadata *_metadata,
 	ASSERT_NE(out, NULL);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	EXPECT_EQ(count_events(out, self->dev, "kick", VHM_TX, NULL), N_KICKS);
+	EXPECT_EQ(count_events(out, self->dev, "process", VHM_TX, NULL), N_KICKS);
+	EXPECT_EQ(count_events(out, self->dev, "used", VHM_TX, NULL), N_KICKS);
 	EXPECT_EQ(count_events(out, self->dev, "call", VHM_TX, NULL), N_KICKS);
 	EXPECT_EQ(count_events(out, self->dev, "set_state", -1, NULL), N_STATES);
 	/* One read-back per stop; the last is where the device stopped. */
@@ -290,6 +292,13 @@ static void check_vhmlat(struct __test_metadata *_metadata,
 		  json_real_value(json_object_get(h, "p99")));
 	EXPECT_LE(json_real_value(json_object_get(h, "p99")),
 		  json_real_value(json_object_get(h, "max")) + 1);
+	/* Every kick was picked up by the worker, then answered. */
+	h = find_hist(sum, "kick_to_process", VHM_TX);
+	ASSERT_NE(h, NULL);
+	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_KICKS);
+	h = find_hist(sum, "process_to_call", VHM_TX);
+	ASSERT_NE(h, NULL);
+	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_KICKS);
 	h = find_hist(sum, "set_state", -1);
 	ASSERT_NE(h, NULL);
 	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_STATES);
