@@ -100,6 +100,43 @@ int vhm_choose_programs(struct bpf_object *obj, enum vhm_attach_mode mode)
 	return mode;
 }
 
+long vhm_parse_num(const char *arg, const char *what, long min, long max,
+		   struct argp_state *state)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 0);
+	if (errno || *end || v < min || v > max)
+		argp_error(state, "invalid %s '%s' (%ld..%ld)", what, arg, min, max);
+	return v;
+}
+
+int vhm_load_attach(struct bpf_object_skeleton *skel,
+		    enum vhm_attach_mode mode, const char *what)
+{
+	int chosen, err;
+
+	chosen = vhm_choose_programs(*skel->obj, mode);
+	if (chosen < 0)
+		return -EINVAL;
+	err = bpf_object__load_skeleton(skel);
+	if (err) {
+		fprintf(stderr, "failed to load BPF programs: %s\n", strerror(-err));
+		return err;
+	}
+	err = bpf_object__attach_skeleton(skel);
+	if (err) {
+		fprintf(stderr, "failed to attach BPF programs (%s): %s\n",
+			vhm_mode_name(chosen), strerror(-err));
+		return err;
+	}
+	fprintf(stderr, "Tracing vhost_mdev %s (%s)... Hit Ctrl-C to end.\n",
+		what, vhm_mode_name(chosen));
+	return 0;
+}
+
 const char *vhm_event_name(int type)
 {
 	if (type < 0 || type >= VHM_EV_MAX)

@@ -3,6 +3,7 @@
 #ifndef VHM_COMMON_H
 #define VHM_COMMON_H
 
+#include <argp.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
@@ -33,6 +34,18 @@ bool vhm_have_module_btf(void);
  */
 int vhm_choose_programs(struct bpf_object *obj, enum vhm_attach_mode mode);
 const char *vhm_mode_name(enum vhm_attach_mode mode);
+
+/*
+ * Choose the programs for mode, load and attach the skeleton, then say on
+ * stderr that tracing runs (scripts wait for that line). 0 or an errno,
+ * after printing what failed.
+ */
+int vhm_load_attach(struct bpf_object_skeleton *skel,
+		    enum vhm_attach_mode mode, const char *what);
+
+/* A number option in [min, max], or argp_error() naming what is wrong. */
+long vhm_parse_num(const char *arg, const char *what, long min, long max,
+		   struct argp_state *state);
 
 const char *vhm_event_name(int type);
 /* Comma-separated event names -> bit mask; -1 with a message on error. */

@@ -85,19 +85,6 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_num(const char *arg, const char *what, long min, long max,
-		      struct argp_state *state)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 0);
-	if (errno || *end || v < min || v > max)
-		argp_error(state, "invalid %s '%s' (%ld..%ld)", what, arg, min, max);
-	return v;
-}
-
 static int parse_kinds(const char *list)
 {
 	char *copy = strdup(list), *tok, *save = NULL;
@@ -124,10 +111,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'd':
-		env.dev = parse_num(arg, "device", 0, UINT32_MAX, state);
+		env.dev = vhm_parse_num(arg, "device", 0, UINT32_MAX, state);
 		break;
 	case 'q':
-		env.vq = parse_num(arg, "vq", 0, 0xfffe, state);
+		env.vq = vhm_parse_num(arg, "vq", 0, 0xfffe, state);
 		break;
 	case 'k':
 		kinds = parse_kinds(arg);
@@ -158,9 +145,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (pos == 0)
-			env.interval = parse_num(arg, "interval", 1, 99999999, state);
+			env.interval = vhm_parse_num(arg, "interval", 1, 99999999, state);
 		else if (pos == 1)
-			env.times = parse_num(arg, "count", 1, __LONG_MAX__, state);
+			env.times = vhm_parse_num(arg, "count", 1, __LONG_MAX__, state);
 		else
 			argp_error(state, "unexpected argument '%s'", arg);
 		pos++;
@@ -360,7 +347,7 @@ int main(int argc, char **argv)
 	static struct vhm_hist hists[MAX_KEYS];
 	struct vhmlat_bpf *obj;
 	uint64_t next;
-	int err, mode, fd, n, i;
+	int err, fd, n, i;
 	long done = 0;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -377,24 +364,9 @@ int main(int argc, char **argv)
 	}
 	obj->rodata->targ_dev = env.dev;
 	obj->rodata->targ_vq = env.vq;
-	mode = vhm_choose_programs(obj->obj, env.mode);
-	if (mode < 0) {
-		err = 1;
+	err = vhm_load_attach(obj->skeleton, env.mode, "latency");
+	if (err)
 		goto cleanup;
-	}
-	err = vhmlat_bpf__load(obj);
-	if (err) {
-		fprintf(stderr, "failed to load BPF programs: %s\n", strerror(-err));
-		goto cleanup;
-	}
-	err = vhmlat_bpf__attach(obj);
-	if (err) {
-		fprintf(stderr, "failed to attach BPF programs (%s): %s\n",
-			vhm_mode_name(mode), strerror(-err));
-		goto cleanup;
-	}
-	fprintf(stderr, "Tracing vhost_mdev latency (%s)... Hit Ctrl-C to end.\n",
-		vhm_mode_name(mode));
 	fflush(stdout);
 	vhm_rel_time(vhm_now_ns());
 

@@ -73,29 +73,16 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_num(const char *arg, const char *what, long min, long max,
-		      struct argp_state *state)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 0);
-	if (errno || *end || v < min || v > max)
-		argp_error(state, "invalid %s '%s' (%ld..%ld)", what, arg, min, max);
-	return v;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	static int pos;
 
 	switch (key) {
 	case 'd':
-		env.dev = parse_num(arg, "device", 0, UINT32_MAX, state);
+		env.dev = vhm_parse_num(arg, "device", 0, UINT32_MAX, state);
 		break;
 	case 'r':
-		env.rows = parse_num(arg, "rows", 1, MAX_ROWS, state);
+		env.rows = vhm_parse_num(arg, "rows", 1, MAX_ROWS, state);
 		break;
 	case 'C':
 		env.clear = false;
@@ -117,9 +104,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (pos == 0)
-			env.interval = parse_num(arg, "interval", 1, 86400, state);
+			env.interval = vhm_parse_num(arg, "interval", 1, 86400, state);
 		else if (pos == 1)
-			env.times = parse_num(arg, "count", 1, __LONG_MAX__, state);
+			env.times = vhm_parse_num(arg, "count", 1, __LONG_MAX__, state);
 		else
 			argp_error(state, "unexpected argument '%s'", arg);
 		pos++;
@@ -277,7 +264,7 @@ int main(int argc, char **argv)
 	};
 	struct vhmtop_bpf *obj;
 	uint64_t last, next, now;
-	int err, mode, fd;
+	int err, fd;
 	long done = 0;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -293,24 +280,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	obj->rodata->targ_dev = env.dev;
-	mode = vhm_choose_programs(obj->obj, env.mode);
-	if (mode < 0) {
-		err = 1;
+	err = vhm_load_attach(obj->skeleton, env.mode, "rates");
+	if (err)
 		goto cleanup;
-	}
-	err = vhmtop_bpf__load(obj);
-	if (err) {
-		fprintf(stderr, "failed to load BPF programs: %s\n", strerror(-err));
-		goto cleanup;
-	}
-	err = vhmtop_bpf__attach(obj);
-	if (err) {
-		fprintf(stderr, "failed to attach BPF programs (%s): %s\n",
-			vhm_mode_name(mode), strerror(-err));
-		goto cleanup;
-	}
-	fprintf(stderr, "Tracing vhost_mdev rates (%s)... Hit Ctrl-C to end.\n",
-		vhm_mode_name(mode));
 	fflush(stdout);
 
 	fd = bpf_map__fd(obj->maps.stats);

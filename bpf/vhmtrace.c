@@ -68,27 +68,14 @@ static const struct argp_option opts[] = {
 	{},
 };
 
-static long parse_num(const char *arg, const char *what, long min, long max,
-		      struct argp_state *state)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 0);
-	if (errno || *end || v < min || v > max)
-		argp_error(state, "invalid %s '%s' (%ld..%ld)", what, arg, min, max);
-	return v;
-}
-
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'd':
-		env.dev = parse_num(arg, "device", 0, UINT32_MAX, state);
+		env.dev = vhm_parse_num(arg, "device", 0, UINT32_MAX, state);
 		break;
 	case 'q':
-		env.vq = parse_num(arg, "vq", 0, 0xfffe, state);
+		env.vq = vhm_parse_num(arg, "vq", 0, 0xfffe, state);
 		break;
 	case 'e':
 		env.events = vhm_parse_events(arg);
@@ -99,10 +86,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		env.json = true;
 		break;
 	case 'c':
-		env.count = parse_num(arg, "count", 1, __LONG_MAX__, state);
+		env.count = vhm_parse_num(arg, "count", 1, __LONG_MAX__, state);
 		break;
 	case 'D':
-		env.duration = parse_num(arg, "duration", 1, 1 << 30, state);
+		env.duration = vhm_parse_num(arg, "duration", 1, 1 << 30, state);
 		break;
 	case OPT_FALLBACK:
 		env.mode = VHM_ATTACH_FALLBACK;
@@ -287,7 +274,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	struct vhmtrace_bpf *obj;
 	uint64_t deadline = 0;
-	int err, mode;
+	int err;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
@@ -306,30 +293,16 @@ int main(int argc, char **argv)
 	if (env.events >= 0)
 		obj->rodata->targ_events = env.events;
 
-	mode = vhm_choose_programs(obj->obj, env.mode);
-	if (mode < 0) {
-		err = 1;
+	err = vhm_load_attach(obj->skeleton, env.mode, "events");
+	if (err)
 		goto cleanup;
-	}
-	err = vhmtrace_bpf__load(obj);
-	if (err) {
-		fprintf(stderr, "failed to load BPF programs: %s\n", strerror(-err));
-		goto cleanup;
-	}
-	err = vhmtrace_bpf__attach(obj);
-	if (err) {
-		fprintf(stderr, "failed to attach BPF programs (%s): %s\n",
-			vhm_mode_name(mode), strerror(-err));
-		goto cleanup;
-	}
+	/* Events since the attach wait in the map until this subscribes. */
 	rb = ring_buffer__new(bpf_map__fd(obj->maps.events), handle_event, NULL, NULL);
 	if (!rb) {
 		err = -errno;
 		fprintf(stderr, "failed to create ring buffer: %s\n", strerror(errno));
 		goto cleanup;
 	}
-	fprintf(stderr, "Tracing vhost_mdev events (%s)... Hit Ctrl-C to end.\n",
-		vhm_mode_name(mode));
 	if (!env.json)
 		printf("%-12s %-4s %-4s %-15s %-40s %-16s %s\n", "TIME(s)", "DEV",
 		       "VQ", "EVENT", "DETAILS", "COMM", "PID");
