@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Plots, metrics and the dashboard from saved runs (tests/fixtures/results,
+ * copied from real runs), without the guest: scripts/plot, scripts/baseline,
+ * scripts/dashboard, then the page rendered in headless Chromium.
+ */
+#include <sys/stat.h>
+
+#include "harness.h"
+
+static char top[4096];
+
+static void find_top(void)
+{
+	const char *t = getenv("VHM_TOP");
+
+	if (t)
+		snprintf(top, sizeof(top), "%s", t);
+	else if (!getcwd(top, sizeof(top)))
+		top[0] = 0;
+}
+
+/* Runs a shell command line; its exit status, -1 on a signal. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+	char cmd[8192];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static off_t size_of(const char *dir, const char *name)
+{
+	char p[8192];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return stat(p, &st) ? -1 : st.st_size;
+}
+
+#define RUN_A	"20261130T034634Z-vm-9ad6607"
+#define RUN_B	"20261130T034942Z-vm-3858e11-dirty"
+
+/* A results tree in a new temporary directory, from the fixtures. */
+static void make_tree(struct __test_metadata *_metadata, char *tmpl)
+{
+	find_top();
+	ASSERT_NE(mkdtemp(tmpl), NULL);
+	ASSERT_EQ(sh("cp -r '%s/tests/fixtures/results/.' %s/", top, tmpl), 0);
+}
+
+TEST(plot_from_a_saved_run)
+{
+	char tmpl[] = "/tmp/vhm-plot-XXXXXX", dir[256];
+	static const char *const files[] = {
+		"latency-hist.png", "latency-hist.svg", "latency-cdf.png", "latency-cdf.svg",
+		"throughput-batch.png", "throughput-batch.svg", "bpf-latency.png",
+		"bpf-latency.svg", "params.json", "metrics.prom",
+	};
+
+	make_tree(_metadata, tmpl);
+	snprintf(dir, sizeof(dir), "%s/%s", tmpl, RUN_B);
+	ASSERT_EQ(sh("'%s/scripts/plot' %s > /dev/null 2>&1", top, dir), 0);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		EXPECT_GT(size_of(dir, files[i]), 200);
+		if (size_of(dir, files[i]) <= 200)
+			fprintf(stderr, "# missing or empty: %s\n", files[i]);
+	}
+	/* PNG magic, SVG root, OpenMetrics end marker and families */
+	EXPECT_EQ(sh("head -c 8 %s/latency-cdf.png | od -An -tx1 | grep -q '89 50 4e 47'", dir), 0);
+	EXPECT_EQ(sh("grep -q '<svg' %s/latency-hist.svg", dir), 0);
+	EXPECT_EQ(sh("tail -1 %s/metrics.prom | grep -qx '# EOF'", dir), 0);
+	EXPECT_EQ(sh("grep -q '^vhm_latency_seconds{.*backend=\"vhost-mdev\",percentile=\"50\"} 0.000' %s/metrics.prom", dir), 0);
+	EXPECT_EQ(sh("grep -q '^vhm_throughput_frames_per_second{.*batch=\"8\"' %s/metrics.prom", dir), 0);
+	EXPECT_EQ(sh("jq -e '.layout_version == 1 and .latency.samples == 5000' %s/params.json > /dev/null", dir), 0);
+
+	/* no vhmlat data: no breakdown plot, and no error */
+	snprintf(dir, sizeof(dir), "%s/%s", tmpl, RUN_A);
+	ASSERT_EQ(sh("'%s/scripts/plot' %s > /dev/null 2>&1", top, dir), 0);
+	EXPECT_EQ(size_of(dir, "bpf-latency.png"), -1);
+	EXPECT_GT(size_of(dir, "latency-hist.png"), 200);
+	sh("rm -rf %s", tmpl);
+}
+
+TEST(dashboard_renders_in_chromium)
+{
+	char tmpl[] = "/tmp/vhm-dash-XXXXXX", prof[] = "/tmp/vhm-chromium-XXXXXX", latest[256];
+
+	if (sh("command -v chromium > /dev/null"))
+		SKIP(return, "chromium is not installed (make deps)");
+	make_tree(_metadata, tmpl);
+	snprintf(latest, sizeof(latest), "%s/%s", tmpl, RUN_B);
+	ASSERT_EQ(sh("VHM_RESULTS=%s '%s/scripts/baseline' " RUN_A " > /dev/null 2>&1", tmpl, top), 0);
+	EXPECT_EQ(sh("grep -qx " RUN_A " %s/baseline/SOURCE", tmpl), 0);
+	ASSERT_EQ(sh("VHM_RESULTS=%s '%s/scripts/dashboard' --screenshot > /dev/null 2>&1", tmpl, top), 0);
+	EXPECT_GT(size_of(tmpl, "index.html"), 1000);
+	EXPECT_GT(size_of(tmpl, "trend-latency.png"), 200);
+	EXPECT_GT(size_of(latest, "compare-baseline.json"), 100);
+	/* the screenshot is kept with the run */
+	EXPECT_GT(size_of(latest, "dashboard.png"), 10000);
+
+	ASSERT_NE(mkdtemp(prof), NULL);
+	EXPECT_EQ(sh("timeout 120 chromium --headless --no-sandbox --disable-gpu "
+		     "--disable-background-networking --disable-component-update --disable-sync "
+		     "--no-first-run --user-data-dir=%s --dump-dom file://%s/index.html "
+		     "> %s/dom.html 2>/dev/null", prof, tmpl, tmpl), 0);
+	/* loaded: the page's script ran after every image had loaded */
+	EXPECT_EQ(sh("grep -q 'data-plots-total=\"[1-9]' %s/dom.html", tmpl), 0);
+	EXPECT_EQ(sh("n=$(grep -o 'data-plots-loaded=\"[0-9]*\"' %s/dom.html | tr -dc 0-9); "
+		     "t=$(grep -o 'data-plots-total=\"[0-9]*\"' %s/dom.html | tr -dc 0-9); "
+		     "[ -n \"$n\" ] && [ \"$n\" = \"$t\" ] && [ \"$n\" -ge 6 ]", tmpl, tmpl), 0);
+	EXPECT_EQ(sh("grep -q 'id=\"latency-table\"' %s/dom.html && grep -q '<td class=\"l\">vhost-mdev</td>' %s/dom.html",
+		     tmpl, tmpl), 0);
+	EXPECT_EQ(sh("grep -q 'id=\"compare\"' %s/dom.html && grep -q 'id=\"runs\"' %s/dom.html", tmpl, tmpl), 0);
+	EXPECT_EQ(sh("grep -q 'img class=\"plot\" src=\"" RUN_B "/latency-cdf.png\"' %s/dom.html", tmpl), 0);
+	sh("rm -rf %s %s", tmpl, prof);
+}
+
+TEST_HARNESS_MAIN
