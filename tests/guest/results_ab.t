@@ -10,7 +10,7 @@ lat=$out/bench/vhm-latency
 cmp=$out/tools/vhm-compare
 type=/sys/class/mdev_bus/vhost_mdev_sim/mdev_supported_types/vhost_mdev_sim-net
 knob=/sys/module/vhost_mdev_sim/parameters/latency_ns
-reps=${VHM_AB_REPS:-6}
+reps=${VHM_AB_REPS:-10}
 tmp=$(mktemp -d)
 export VHM_NO_PROGRESS=1
 n=0 uuid=

@@ -169,7 +169,7 @@ int main(int argc, char **argv)
 	opts.family = family;
 
 	if (!quiet)
-		printf("%-44s %10s %10s %8s %20s %7s  %s\n", "metric", "base", "new",
+		printf("%-52s %10s %10s %8s %20s %7s  %s\n", "metric", "base", "new",
 		       "change", "CI", "p", "verdict");
 	metrics = json_array();
 	for (i = 0; i < base.n; i++) {
@@ -190,7 +190,7 @@ int main(int argc, char **argv)
 			json_object_set_new(o, "verdict", json_string("not compared"));
 			json_array_append_new(metrics, o);
 			if (!quiet)
-				printf("%-44s %10s %10s %8s %20s %7s  not compared (%zu/%zu repetitions)\n",
+				printf("%-52s %10s %10s %8s %20s %7s  not compared (%zu/%zu repetitions)\n",
 				       label, "-", "-", "-", "-", "-", b->n, n->n);
 			continue;
 		}
@@ -208,7 +208,7 @@ int main(int argc, char **argv)
 			snprintf(ci, sizeof(ci), "[%+.1f%%, %+.1f%%]", pct(r.ci_lo), pct(r.ci_hi));
 		}
 		if (!quiet || r.verdict == VHM_CMP_REGRESSION)
-			printf("%-44s %10.2f %10.2f %+7.1f%% %20s %7.4f  %s\n", label,
+			printf("%-52s %10.2f %10.2f %+7.1f%% %20s %7.4f  %s\n", label,
 			       r.base_median * b->scale, r.new_median * n->scale, pct(r.change),
 			       ci, r.p_value, verdict);
 		json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:b, s:b, s:i, s:s}",
