@@ -29,6 +29,7 @@ static const struct {
 } events[] = {
 	{ "vhost_mdev_set_state", { "dev", "old", "new", "ret" } },
 	{ "vhost_mdev_kick", { "dev", "vq" } },
+	{ "vhost_mdev_process", { "dev", "vq" } },
 	{ "vhost_mdev_call", { "dev", "vq" } },
 	{ "vhost_mdev_used", { "dev", "vq", "idx", "count" } },
 	{ "vhost_mdev_get_vring_base", { "dev", "vq", "value" } },
