@@ -4,14 +4,17 @@
  *
  * A parent (hardware driver or the simulator) registers a vhost_mdev_parent
  * with its mdev types. The core creates one vhost_mdev_device per mdev
- * instance, owns the VFIO device, the vhost ioctls, the state machine and the
- * vring configuration, and calls the parent through vhost_mdev_ops.
+ * instance, owns the consumer side (a VFIO device speaking vhost ioctls, or
+ * a virtio device for the kernel's virtio drivers), the state machine and
+ * the vring configuration, and calls the parent through vhost_mdev_ops.
  *
  * Between ops->start() and ops->stop() the vring configuration in
  * vhost_mdev_device.vqs[] is frozen (the ioctls that change it return EBUSY),
- * so the parent reads it without locks. The parent reaches guest memory only
+ * so the parent reads it without locks. The parent reaches driver memory only
  * through vhost_mdev_dma_read()/vhost_mdev_dma_write() and the 16-bit
- * accessors, which pin pages through VFIO and drop them on dma_unmap.
+ * accessors: for a VFIO consumer addresses are IOVAs, pinned through VFIO
+ * and dropped on dma_unmap; for a virtio consumer they are physical
+ * addresses of kernel memory. The parent does not know which one it serves.
  */
 #ifndef _VHOST_MDEV_H
 #define _VHOST_MDEV_H
@@ -101,12 +104,32 @@ struct vhost_mdev_ops {
 	const struct attribute_group **dev_groups;
 };
 
+/* Who drives an instance; fixed by its mdev type. */
+enum vhost_mdev_consumer {
+	/* A user driver: vhost ioctls on a VFIO device fd, IOVAs. */
+	VHOST_MDEV_CONSUMER_VFIO,
+	/* The kernel's virtio driver on the virtio bus, physical addresses. */
+	VHOST_MDEV_CONSUMER_VIRTIO,
+};
+
+/**
+ * struct vhost_mdev_type - one mdev type of a parent
+ * @mdev: sysfs_name and pretty_name set by the parent
+ * @ops: the device's operations; several types may share them
+ * @consumer: whether instances are VFIO devices or virtio devices
+ */
+struct vhost_mdev_type {
+	struct mdev_type mdev;
+	const struct vhost_mdev_ops *ops;
+	enum vhost_mdev_consumer consumer;
+};
+
 struct vhost_mdev_parent {
 	struct mdev_parent mdev;
-	const struct vhost_mdev_ops *ops;
 	struct module *owner;
 	unsigned int max_instances;
 	atomic_t instances;
+	struct mdev_type **mdev_types;	/* set by register, for the mdev core */
 };
 
 /* vhost_mdev_device.flags bits, atomic: set from the parent's context. */
@@ -115,11 +138,15 @@ enum {
 	VHOST_MDEV_F_REMOVING,	/* the mdev is being removed */
 };
 
+struct vhost_mdev_virtio;
+
 struct vhost_mdev_device {
-	struct vfio_device vdev;
+	struct vfio_device vdev;	/* registered with VFIO consumers only */
 	struct mdev_device *mdev;
 	struct vhost_mdev_parent *parent;
 	const struct vhost_mdev_ops *ops;
+	enum vhost_mdev_consumer consumer;
+	struct vhost_mdev_virtio *virtio;	/* virtio consumers only */
 	void *priv;			/* the parent's per-instance state */
 	u32 id;				/* the "dev" field of every tracepoint */
 
@@ -151,11 +178,15 @@ struct vhost_mdev_device {
 };
 
 int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,
-			       struct device *dev, struct mdev_type **types,
+			       struct device *dev,
+			       struct vhost_mdev_type *types,
 			       unsigned int nr_types);
 void vhost_mdev_unregister_parent(struct vhost_mdev_parent *parent);
 
-/* Guest memory access by IOVA; may sleep. 0 or a negative errno. */
+/*
+ * Driver memory access by IOVA (VFIO consumer) or physical address (virtio
+ * consumer); may sleep. 0 or a negative errno.
+ */
 int vhost_mdev_dma_read(struct vhost_mdev_device *vmdev, u64 iova,
 			void *buf, size_t len);
 int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
@@ -174,7 +205,10 @@ void vhost_mdev_vq_process(struct vhost_mdev_device *vmdev, u16 vq);
 /* The parent published count used entries on vq, up to index idx. */
 void vhost_mdev_vq_used(struct vhost_mdev_device *vmdev, u16 vq, u16 idx,
 			u16 count);
-/* Raise the vq's interrupt: signal its call eventfd. */
+/*
+ * Raise the vq's interrupt: signal its call eventfd (VFIO consumer) or run
+ * the virtqueue's callback (virtio consumer). Process context.
+ */
 void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq);
 /*
  * The device hit a DMA or ring error on vq: mark it failed, signal the vq's

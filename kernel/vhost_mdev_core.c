@@ -7,6 +7,8 @@
  *
  * The core owns the VFIO device, the state machine, the vring configuration
  * and the eventfds; a parent driver (see vhost_mdev.h) does the processing.
+ * Instances of a virtio mdev type are virtio devices instead (see
+ * vhost_mdev_virtio.c): same parent, same state machine, kernel-memory DMA.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -26,7 +28,7 @@
 #include <linux/virtio_ring.h>
 #include <linux/vhost_mdev.h>
 
-#include "vhost_mdev.h"
+#include "vhost_mdev_internal.h"
 
 #define CREATE_TRACE_POINTS
 #include "vhost_mdev_trace.h"
@@ -157,6 +159,8 @@ static int vhost_mdev_dma_rw(struct vhost_mdev_device *vmdev, u64 iova,
 int vhost_mdev_dma_read(struct vhost_mdev_device *vmdev, u64 iova,
 			void *buf, size_t len)
 {
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
+		return vhost_mdev_kdma_rw(vmdev, iova, buf, len, false);
 	return vhost_mdev_dma_rw(vmdev, iova, buf, len, false);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_read);
@@ -164,6 +168,8 @@ EXPORT_SYMBOL_GPL(vhost_mdev_dma_read);
 int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
 			 const void *buf, size_t len)
 {
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
+		return vhost_mdev_kdma_rw(vmdev, iova, (void *)buf, len, true);
 	return vhost_mdev_dma_rw(vmdev, iova, (void *)buf, len, true);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_write);
@@ -204,6 +210,8 @@ out:
 int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 *val)
 {
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
+		return vhost_mdev_kdma_u16(vmdev, iova, val, false);
 	return vhost_mdev_dma_u16(vmdev, iova, val, false);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_get_u16);
@@ -211,6 +219,8 @@ EXPORT_SYMBOL_GPL(vhost_mdev_dma_get_u16);
 int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 val)
 {
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
+		return vhost_mdev_kdma_u16(vmdev, iova, &val, true);
 	return vhost_mdev_dma_u16(vmdev, iova, &val, true);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_put_u16);
@@ -262,8 +272,12 @@ void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 
 	if (vq >= vmdev->nvqs)
 		return;
-	call = vmdev->vqs[array_index_nospec(vq, vmdev->nvqs)].call;
 	trace_vhost_mdev_call(vmdev->id, vq);
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO) {
+		vhost_mdev_virtio_call(vmdev, vq);
+		return;
+	}
+	call = vmdev->vqs[array_index_nospec(vq, vmdev->nvqs)].call;
 	if (call)
 		eventfd_signal(call, 1);
 }
@@ -295,6 +309,8 @@ void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err)
 			     "device error on vq %u: %d\n", vq, err);
 	if (ctx)
 		eventfd_signal(ctx, 1);
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
+		vhost_mdev_virtio_error(vmdev);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_error);
 
@@ -387,7 +403,7 @@ static int vhost_mdev_check_rings(struct vhost_mdev_device *vmdev)
 	return 0;
 }
 
-static int vhost_mdev_start(struct vhost_mdev_device *vmdev)
+int vhost_mdev_start(struct vhost_mdev_device *vmdev)
 {
 	u32 i;
 	int ret;
@@ -419,7 +435,7 @@ static int vhost_mdev_start(struct vhost_mdev_device *vmdev)
 	return 0;
 }
 
-static void vhost_mdev_stop(struct vhost_mdev_device *vmdev)
+void vhost_mdev_stop(struct vhost_mdev_device *vmdev)
 {
 	u32 i;
 
@@ -458,7 +474,7 @@ static void vhost_mdev_vq_clear(struct vhost_mdev_vq *vq)
 }
 
 /* Back to the state of a freshly opened device. */
-static void vhost_mdev_reset(struct vhost_mdev_device *vmdev)
+void vhost_mdev_reset(struct vhost_mdev_device *vmdev)
 {
 	u32 i;
 
@@ -1071,6 +1087,11 @@ static struct vhost_mdev_parent *vhost_mdev_parent_of(struct mdev_type *type)
 	return container_of(type->parent, struct vhost_mdev_parent, mdev);
 }
 
+static struct vhost_mdev_type *vhost_mdev_type_of(struct mdev_type *type)
+{
+	return container_of(type, struct vhost_mdev_type, mdev);
+}
+
 static int vhost_mdev_init_vqs(struct vhost_mdev_device *vmdev)
 {
 	u32 i, nvqs = vmdev->ops->get_vq_count(vmdev);
@@ -1090,9 +1111,38 @@ static int vhost_mdev_init_vqs(struct vhost_mdev_device *vmdev)
 	return 0;
 }
 
+/* Counters first, so they exist when the virtio driver starts I/O. */
+static int vhost_mdev_probe_virtio(struct vhost_mdev_device *vmdev)
+{
+	struct vhost_mdev_parent *parent = vmdev->parent;
+	struct mdev_device *mdev = vmdev->mdev;
+	int ret;
+
+	if (vmdev->ops->dev_groups) {
+		ret = sysfs_create_groups(&mdev->dev.kobj,
+					  vmdev->ops->dev_groups);
+		if (ret)
+			goto err_release;
+	}
+	ret = vhost_mdev_virtio_probe(vmdev);
+	if (ret)
+		goto err_groups;
+	return 0;
+
+err_groups:
+	if (vmdev->ops->dev_groups)
+		sysfs_remove_groups(&mdev->dev.kobj, vmdev->ops->dev_groups);
+err_release:
+	vmdev->ops->release(vmdev);
+	vfio_put_device(&vmdev->vdev);
+	atomic_dec(&parent->instances);
+	return ret;
+}
+
 static int vhost_mdev_probe(struct mdev_device *mdev)
 {
 	struct vhost_mdev_parent *parent = vhost_mdev_parent_of(mdev->type);
+	struct vhost_mdev_type *type = vhost_mdev_type_of(mdev->type);
 	struct vhost_mdev_device *vmdev;
 	int id, ret;
 
@@ -1116,7 +1166,8 @@ static int vhost_mdev_probe(struct mdev_device *mdev)
 	vmdev->id = id;
 	vmdev->mdev = mdev;
 	vmdev->parent = parent;
-	vmdev->ops = parent->ops;
+	vmdev->ops = type->ops;
+	vmdev->consumer = type->consumer;
 	vmdev->state = VHOST_MDEV_S_STOPPED;
 	mutex_init(&vmdev->lock);
 	mutex_init(&vmdev->dma_lock);
@@ -1129,6 +1180,9 @@ static int vhost_mdev_probe(struct mdev_device *mdev)
 	if (ret)
 		goto err_release;
 	dev_set_drvdata(&mdev->dev, vmdev);
+
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
+		return vhost_mdev_probe_virtio(vmdev);
 
 	ret = vfio_register_emulated_iommu_dev(&vmdev->vdev);
 	if (ret)
@@ -1157,10 +1211,18 @@ static void vhost_mdev_remove(struct mdev_device *mdev)
 	struct vhost_mdev_device *vmdev = dev_get_drvdata(&mdev->dev);
 	struct vhost_mdev_parent *parent = vmdev->parent;
 
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO) {
+		/* Unbinds the virtio driver, which resets (stops) the device. */
+		vhost_mdev_virtio_remove(vmdev);
+		mutex_lock(&vmdev->lock);
+		vhost_mdev_reset(vmdev);
+		mutex_unlock(&vmdev->lock);
+	}
 	if (vmdev->ops->dev_groups)
 		sysfs_remove_groups(&mdev->dev.kobj, vmdev->ops->dev_groups);
 	/* Waits for the device fd to be closed, see vhost_mdev_request(). */
-	vfio_unregister_group_dev(&vmdev->vdev);
+	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VFIO)
+		vfio_unregister_group_dev(&vmdev->vdev);
 	/* The parent's code is not called after this: its module may go. */
 	vmdev->ops->release(vmdev);
 	vfio_put_device(&vmdev->vdev);
@@ -1189,22 +1251,44 @@ static struct mdev_driver vhost_mdev_driver = {
 	.get_available = vhost_mdev_get_available,
 };
 
+static bool vhost_mdev_ops_valid(const struct vhost_mdev_ops *ops)
+{
+	return ops && ops->init && ops->release && ops->get_device_id &&
+	       ops->get_vq_count && ops->get_vq_num_max &&
+	       ops->get_features && ops->set_features &&
+	       ops->get_config_size && ops->get_config && ops->set_config &&
+	       ops->start && ops->stop && ops->notify && ops->get_vring_base;
+}
+
 int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,
-			       struct device *dev, struct mdev_type **types,
+			       struct device *dev,
+			       struct vhost_mdev_type *types,
 			       unsigned int nr_types)
 {
-	const struct vhost_mdev_ops *ops = parent->ops;
+	unsigned int i;
+	int ret;
 
-	if (!ops || !ops->init || !ops->release || !ops->get_device_id ||
-	    !ops->get_vq_count || !ops->get_vq_num_max ||
-	    !ops->get_features || !ops->set_features ||
-	    !ops->get_config_size || !ops->get_config || !ops->set_config ||
-	    !ops->start || !ops->stop || !ops->notify ||
-	    !ops->get_vring_base || !parent->max_instances)
+	if (!parent->max_instances || !nr_types)
 		return -EINVAL;
+	for (i = 0; i < nr_types; i++)
+		if (!vhost_mdev_ops_valid(types[i].ops) ||
+		    types[i].consumer > VHOST_MDEV_CONSUMER_VIRTIO)
+			return -EINVAL;
+	/* The mdev core wants an array of pointers. */
+	parent->mdev_types = kcalloc(nr_types, sizeof(*parent->mdev_types),
+				     GFP_KERNEL);
+	if (!parent->mdev_types)
+		return -ENOMEM;
+	for (i = 0; i < nr_types; i++)
+		parent->mdev_types[i] = &types[i].mdev;
 	atomic_set(&parent->instances, 0);
-	return mdev_register_parent(&parent->mdev, dev, &vhost_mdev_driver,
-				    types, nr_types);
+	ret = mdev_register_parent(&parent->mdev, dev, &vhost_mdev_driver,
+				   parent->mdev_types, nr_types);
+	if (ret) {
+		kfree(parent->mdev_types);
+		parent->mdev_types = NULL;
+	}
+	return ret;
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_register_parent);
 
@@ -1212,6 +1296,8 @@ EXPORT_SYMBOL_GPL(vhost_mdev_register_parent);
 void vhost_mdev_unregister_parent(struct vhost_mdev_parent *parent)
 {
 	mdev_unregister_parent(&parent->mdev);
+	kfree(parent->mdev_types);
+	parent->mdev_types = NULL;
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_unregister_parent);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vhost-mdev simulator parent: a virtio-net device that loops every frame
- * sent on its TX queue back to its RX queue, through VFIO DMA like real
- * hardware would. Kicks arrive in atomic context and queue a work item; the
- * work processes a bounded batch, then requeues itself.
+ * vhost-mdev simulator: a virtio-net device that loops every frame sent on
+ * its TX queue back to its RX queue, through the core's DMA helpers like
+ * real hardware would. Kicks arrive in atomic context and queue a work item;
+ * the work processes a bounded batch, then requeues itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,7 +24,6 @@
 
 #include "sim.h"
 
-#define VHOST_MDEV_SIM_NAME	"vhost_mdev_sim"
 #define VHOST_MDEV_SIM_RX	0
 #define VHOST_MDEV_SIM_TX	1
 #define VHOST_MDEV_SIM_NVQS	2
@@ -37,67 +36,6 @@
 #define VHOST_MDEV_SIM_FEATURES \
 	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_NET_F_MAC) | \
 	 BIT_ULL(VIRTIO_NET_F_STATUS))
-
-static int vhost_mdev_sim_param_pow2(const char *val,
-				     const struct kernel_param *kp)
-{
-	unsigned int v;
-	int ret;
-
-	ret = kstrtouint(val, 0, &v);
-	if (ret)
-		return ret;
-	if (!v || v > VHOST_MDEV_VRING_MAX || (v & (v - 1)))
-		return -EINVAL;
-	*(unsigned int *)kp->arg = v;
-	return 0;
-}
-
-static const struct kernel_param_ops vhost_mdev_sim_pow2_ops = {
-	.set = vhost_mdev_sim_param_pow2,
-	.get = param_get_uint,
-};
-
-static int vhost_mdev_sim_param_positive(const char *val,
-					 const struct kernel_param *kp)
-{
-	unsigned int v;
-	int ret;
-
-	ret = kstrtouint(val, 0, &v);
-	if (ret)
-		return ret;
-	if (!v)
-		return -EINVAL;
-	*(unsigned int *)kp->arg = v;
-	return 0;
-}
-
-static const struct kernel_param_ops vhost_mdev_sim_positive_ops = {
-	.set = vhost_mdev_sim_param_positive,
-	.get = param_get_uint,
-};
-
-static unsigned long vhost_mdev_sim_latency_ns;
-module_param_named(latency_ns, vhost_mdev_sim_latency_ns, ulong, 0644);
-MODULE_PARM_DESC(latency_ns,
-		 "Added processing time per frame in ns (default: 0)");
-
-static unsigned int vhost_mdev_sim_batch = 64;
-module_param_cb(batch, &vhost_mdev_sim_positive_ops, &vhost_mdev_sim_batch,
-		0644);
-MODULE_PARM_DESC(batch,
-		 "Frames processed before the worker yields (default: 64)");
-
-static unsigned int vhost_mdev_sim_max_queue_size = 256;
-module_param_cb(max_queue_size, &vhost_mdev_sim_pow2_ops,
-		&vhost_mdev_sim_max_queue_size, 0644);
-MODULE_PARM_DESC(max_queue_size,
-		 "Largest ring size of new instances, a power of 2 (default: 256)");
-
-static unsigned int vhost_mdev_sim_max_instances = 64;
-module_param_named(max_instances, vhost_mdev_sim_max_instances, uint, 0444);
-MODULE_PARM_DESC(max_instances, "Instances the parent offers (default: 64)");
 
 struct vhost_mdev_sim {
 	struct vhost_mdev_device *vmdev;
@@ -126,8 +64,6 @@ struct vhost_mdev_sim {
 	atomic64_t dropped;
 };
 
-static struct workqueue_struct *vhost_mdev_sim_wq;
-
 static struct vhost_mdev_sim *vhost_mdev_sim_of(struct vhost_mdev_device *v)
 {
 	return v->priv;
@@ -146,18 +82,6 @@ static void vhost_mdev_sim_default_config(struct vhost_mdev_sim *sim)
 	sim->config.mac[5] = id;
 	sim->config.status = cpu_to_le16(VIRTIO_NET_S_LINK_UP);
 	sim->config.max_virtqueue_pairs = cpu_to_le16(1);
-}
-
-static void vhost_mdev_sim_delay(void)
-{
-	unsigned long ns = READ_ONCE(vhost_mdev_sim_latency_ns);
-
-	if (!ns)
-		return;
-	if (ns < 10 * NSEC_PER_USEC)
-		ndelay(ns);
-	else
-		usleep_range(ns / NSEC_PER_USEC, ns / NSEC_PER_USEC + 5);
 }
 
 /* Copy the TX chain at head into sim->frame; returns its length. */
@@ -230,6 +154,18 @@ static int vhost_mdev_sim_scatter(struct vhost_mdev_sim *sim, u16 head,
 }
 
 /*
+ * Entries of a kicked vq are about to be consumed: report the start of the
+ * processing the kick asked for, once per kick. Here rather than when the
+ * work starts, because a run may consume entries whose kick came after it
+ * began.
+ */
+static void vhost_mdev_sim_processing(struct vhost_mdev_sim *sim, u16 vq)
+{
+	if (test_and_clear_bit(vq, &sim->kicked))
+		vhost_mdev_vq_process(sim->vmdev, vq);
+}
+
+/*
  * Move one frame from TX to RX. Returns 1 when a TX entry was consumed, 0
  * when there is nothing to do (TX empty, or no RX buffer: TX waits for an
  * RX kick), a negative errno on a ring or DMA error (errored_vq says where).
@@ -257,6 +193,8 @@ static int vhost_mdev_sim_xmit_one(struct vhost_mdev_sim *sim, u16 *err_vq)
 	if (ret || !pending)
 		return ret;
 
+	vhost_mdev_sim_processing(sim, VHOST_MDEV_SIM_TX);
+	vhost_mdev_sim_processing(sim, VHOST_MDEV_SIM_RX);
 	*err_vq = VHOST_MDEV_SIM_TX;
 	ret = vhost_mdev_sim_ring_head(tx, &tx_head);
 	if (!ret)
@@ -304,14 +242,10 @@ static void vhost_mdev_sim_work(struct work_struct *work)
 {
 	struct vhost_mdev_sim *sim = container_of(work, struct vhost_mdev_sim,
 						  work);
-	unsigned int budget = READ_ONCE(vhost_mdev_sim_batch);
+	unsigned int budget = vhost_mdev_sim_budget();
 	unsigned int n;
 	u16 vq = 0;
 	int i, ret = 0;
-
-	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++)
-		if (test_and_clear_bit(i, &sim->kicked))
-			vhost_mdev_vq_process(sim->vmdev, i);
 
 	for (n = 0; n < budget; n++) {
 		if (!READ_ONCE(sim->running) || vhost_mdev_failed(sim->vmdev))
@@ -359,7 +293,7 @@ static int vhost_mdev_sim_init(struct vhost_mdev_device *vmdev)
 		return -ENOMEM;
 	}
 	sim->vmdev = vmdev;
-	sim->num_max = READ_ONCE(vhost_mdev_sim_max_queue_size);
+	sim->num_max = vhost_mdev_sim_queue_size();
 	INIT_WORK(&sim->work, vhost_mdev_sim_work);
 	vhost_mdev_sim_default_config(sim);
 	vmdev->priv = sim;
@@ -537,7 +471,7 @@ static const struct attribute_group *vhost_mdev_sim_groups[] = {
 	NULL,
 };
 
-static const struct vhost_mdev_ops vhost_mdev_sim_ops = {
+const struct vhost_mdev_ops vhost_mdev_sim_net_ops = {
 	.init			= vhost_mdev_sim_init,
 	.release		= vhost_mdev_sim_release,
 	.get_device_id		= vhost_mdev_sim_get_device_id,
@@ -555,84 +489,3 @@ static const struct vhost_mdev_ops vhost_mdev_sim_ops = {
 	.reset			= vhost_mdev_sim_reset,
 	.dev_groups		= vhost_mdev_sim_groups,
 };
-
-/* --- the parent device -------------------------------------------------- */
-
-static struct vhost_mdev_sim_parent {
-	struct class *class;
-	struct device dev;
-	struct vhost_mdev_parent parent;
-} vhost_mdev_sim_parent;
-
-static struct mdev_type vhost_mdev_sim_net_type = {
-	.sysfs_name = "net",
-	.pretty_name = "virtio-net loopback",
-};
-
-static struct mdev_type *vhost_mdev_sim_types[] = {
-	&vhost_mdev_sim_net_type,
-};
-
-static void vhost_mdev_sim_dev_release(struct device *dev)
-{
-}
-
-static int __init vhost_mdev_sim_module_init(void)
-{
-	struct vhost_mdev_sim_parent *p = &vhost_mdev_sim_parent;
-	int ret;
-
-	vhost_mdev_sim_wq = alloc_workqueue(VHOST_MDEV_SIM_NAME,
-					    WQ_UNBOUND, 0);
-	if (!vhost_mdev_sim_wq)
-		return -ENOMEM;
-
-	p->class = class_create(THIS_MODULE, VHOST_MDEV_SIM_NAME);
-	if (IS_ERR(p->class)) {
-		ret = PTR_ERR(p->class);
-		goto err_wq;
-	}
-	p->dev.class = p->class;
-	p->dev.release = vhost_mdev_sim_dev_release;
-	dev_set_name(&p->dev, VHOST_MDEV_SIM_NAME);
-	ret = device_register(&p->dev);
-	if (ret)
-		goto err_put;
-
-	p->parent.ops = &vhost_mdev_sim_ops;
-	p->parent.owner = THIS_MODULE;
-	p->parent.max_instances = vhost_mdev_sim_max_instances;
-	ret = vhost_mdev_register_parent(&p->parent, &p->dev,
-					 vhost_mdev_sim_types,
-					 ARRAY_SIZE(vhost_mdev_sim_types));
-	if (ret)
-		goto err_device;
-	return 0;
-
-err_device:
-	device_unregister(&p->dev);
-	goto err_class;
-err_put:
-	put_device(&p->dev);
-err_class:
-	class_destroy(p->class);
-err_wq:
-	destroy_workqueue(vhost_mdev_sim_wq);
-	return ret;
-}
-
-static void __exit vhost_mdev_sim_module_exit(void)
-{
-	struct vhost_mdev_sim_parent *p = &vhost_mdev_sim_parent;
-
-	/* Removes the instances: an open one pins this module, so none is. */
-	vhost_mdev_unregister_parent(&p->parent);
-	device_unregister(&p->dev);
-	class_destroy(p->class);
-	destroy_workqueue(vhost_mdev_sim_wq);
-}
-
-module_init(vhost_mdev_sim_module_init);
-module_exit(vhost_mdev_sim_module_exit);
-MODULE_DESCRIPTION("vhost-mdev simulator: virtio-net loopback parent");
-MODULE_LICENSE("GPL");

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Split virtqueue, device side, for the vhost-mdev simulator. Every access
- * to the rings goes through the core's VFIO DMA helpers, so an IOVA the
- * container does not map fails the access instead of touching memory.
+ * to the rings goes through the core's DMA helpers, so for a VFIO consumer
+ * an IOVA the container does not map fails the access instead of touching
+ * memory.
  */
 #include <asm/byteorder.h>
 #include <linux/virtio_byteorder.h>
@@ -82,13 +83,22 @@ void vhost_mdev_sim_chain_init(struct vhost_mdev_sim_chain *c, u16 head,
 	c->next = head;
 	c->seen = 0;
 	c->write = write;
+	c->mixed = false;
 	c->done = false;
+}
+
+void vhost_mdev_sim_chain_init_mixed(struct vhost_mdev_sim_chain *c,
+				     u16 head)
+{
+	vhost_mdev_sim_chain_init(c, head, false);
+	c->mixed = true;
 }
 
 /*
  * The next descriptor of the chain: 1 and *d filled, 0 past the end, or a
  * negative errno for a ring error (bad index, loop, indirect descriptor,
- * wrong direction) or a DMA failure.
+ * wrong direction, readable after writable in a mixed chain) or a DMA
+ * failure.
  */
 int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 			      struct vhost_mdev_sim_chain *c,
@@ -109,7 +119,11 @@ int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 	flags = __virtio16_to_cpu(r->le, desc.flags);
 	if (flags & VRING_DESC_F_INDIRECT)
 		return -EINVAL;
-	if (!!(flags & VRING_DESC_F_WRITE) != c->write)
+	d->write = flags & VRING_DESC_F_WRITE;
+	/* Mixed: once writable, the rest of the chain must be writable. */
+	if (c->mixed && d->write)
+		c->write = true;
+	else if (d->write != c->write)
 		return -EINVAL;
 	d->addr = __virtio64_to_cpu(r->le, desc.addr);
 	d->len = __virtio32_to_cpu(r->le, desc.len);

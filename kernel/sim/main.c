@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost-mdev simulator parent: one parent device offering the simulated
+ * virtio-net and virtio-blk devices, each as two mdev types sharing the
+ * same ops: one for a user driver over VFIO, one ("-virtio") for the
+ * kernel's virtio driver. The hardware-emulation knobs live here.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "sim.h"
+
+static int vhost_mdev_sim_param_pow2(const char *val,
+				     const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (!v || v > VHOST_MDEV_VRING_MAX || (v & (v - 1)))
+		return -EINVAL;
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_pow2_ops = {
+	.set = vhost_mdev_sim_param_pow2,
+	.get = param_get_uint,
+};
+
+static int vhost_mdev_sim_param_positive(const char *val,
+					 const struct kernel_param *kp)
+{
+	unsigned int v;
+	int ret;
+
+	ret = kstrtouint(val, 0, &v);
+	if (ret)
+		return ret;
+	if (!v)
+		return -EINVAL;
+	*(unsigned int *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_positive_ops = {
+	.set = vhost_mdev_sim_param_positive,
+	.get = param_get_uint,
+};
+
+static unsigned long vhost_mdev_sim_latency_ns;
+module_param_named(latency_ns, vhost_mdev_sim_latency_ns, ulong, 0644);
+MODULE_PARM_DESC(latency_ns,
+		 "Added processing time per frame or request in ns (default: 0)");
+
+static unsigned int vhost_mdev_sim_batch = 64;
+module_param_cb(batch, &vhost_mdev_sim_positive_ops, &vhost_mdev_sim_batch,
+		0644);
+MODULE_PARM_DESC(batch,
+		 "Frames or requests processed before the worker yields (default: 64)");
+
+static unsigned int vhost_mdev_sim_max_queue_size = 256;
+module_param_cb(max_queue_size, &vhost_mdev_sim_pow2_ops,
+		&vhost_mdev_sim_max_queue_size, 0644);
+MODULE_PARM_DESC(max_queue_size,
+		 "Largest ring size of new instances, a power of 2 (default: 256)");
+
+static unsigned int vhost_mdev_sim_max_instances = 64;
+module_param_named(max_instances, vhost_mdev_sim_max_instances, uint, 0444);
+MODULE_PARM_DESC(max_instances, "Instances the parent offers (default: 64)");
+
+struct workqueue_struct *vhost_mdev_sim_wq;
+
+unsigned int vhost_mdev_sim_budget(void)
+{
+	return READ_ONCE(vhost_mdev_sim_batch);
+}
+
+u16 vhost_mdev_sim_queue_size(void)
+{
+	return READ_ONCE(vhost_mdev_sim_max_queue_size);
+}
+
+void vhost_mdev_sim_delay(void)
+{
+	unsigned long ns = READ_ONCE(vhost_mdev_sim_latency_ns);
+
+	if (!ns)
+		return;
+	if (ns < 10 * NSEC_PER_USEC)
+		ndelay(ns);
+	else
+		usleep_range(ns / NSEC_PER_USEC, ns / NSEC_PER_USEC + 5);
+}
+
+static struct vhost_mdev_sim_parent {
+	struct class *class;
+	struct device dev;
+	struct vhost_mdev_parent parent;
+} vhost_mdev_sim_parent;
+
+static struct vhost_mdev_type vhost_mdev_sim_types[] = {
+	{
+		.mdev = {
+			.sysfs_name = "net",
+			.pretty_name = "virtio-net loopback",
+		},
+		.ops = &vhost_mdev_sim_net_ops,
+		.consumer = VHOST_MDEV_CONSUMER_VFIO,
+	},
+	{
+		.mdev = {
+			.sysfs_name = "net-virtio",
+			.pretty_name = "virtio-net loopback, kernel virtio driver",
+		},
+		.ops = &vhost_mdev_sim_net_ops,
+		.consumer = VHOST_MDEV_CONSUMER_VIRTIO,
+	},
+	{
+		.mdev = {
+			.sysfs_name = "blk",
+			.pretty_name = "virtio-blk RAM disk",
+		},
+		.ops = &vhost_mdev_sim_blk_ops,
+		.consumer = VHOST_MDEV_CONSUMER_VFIO,
+	},
+	{
+		.mdev = {
+			.sysfs_name = "blk-virtio",
+			.pretty_name = "virtio-blk RAM disk, kernel virtio driver",
+		},
+		.ops = &vhost_mdev_sim_blk_ops,
+		.consumer = VHOST_MDEV_CONSUMER_VIRTIO,
+	},
+};
+
+static void vhost_mdev_sim_dev_release(struct device *dev)
+{
+}
+
+static int __init vhost_mdev_sim_module_init(void)
+{
+	struct vhost_mdev_sim_parent *p = &vhost_mdev_sim_parent;
+	int ret;
+
+	vhost_mdev_sim_wq = alloc_workqueue(VHOST_MDEV_SIM_NAME,
+					    WQ_UNBOUND, 0);
+	if (!vhost_mdev_sim_wq)
+		return -ENOMEM;
+
+	p->class = class_create(THIS_MODULE, VHOST_MDEV_SIM_NAME);
+	if (IS_ERR(p->class)) {
+		ret = PTR_ERR(p->class);
+		goto err_wq;
+	}
+	p->dev.class = p->class;
+	p->dev.release = vhost_mdev_sim_dev_release;
+	dev_set_name(&p->dev, VHOST_MDEV_SIM_NAME);
+	ret = device_register(&p->dev);
+	if (ret)
+		goto err_put;
+
+	p->parent.owner = THIS_MODULE;
+	p->parent.max_instances = vhost_mdev_sim_max_instances;
+	ret = vhost_mdev_register_parent(&p->parent, &p->dev,
+					 vhost_mdev_sim_types,
+					 ARRAY_SIZE(vhost_mdev_sim_types));
+	if (ret)
+		goto err_device;
+	return 0;
+
+err_device:
+	device_unregister(&p->dev);
+	goto err_class;
+err_put:
+	put_device(&p->dev);
+err_class:
+	class_destroy(p->class);
+err_wq:
+	destroy_workqueue(vhost_mdev_sim_wq);
+	return ret;
+}
+
+static void __exit vhost_mdev_sim_module_exit(void)
+{
+	struct vhost_mdev_sim_parent *p = &vhost_mdev_sim_parent;
+
+	/*
+	 * Removes the instances: an open VFIO one pins this module, so none
+	 * is; a virtio one unbinds its driver first.
+	 */
+	vhost_mdev_unregister_parent(&p->parent);
+	device_unregister(&p->dev);
+	class_destroy(p->class);
+	destroy_workqueue(vhost_mdev_sim_wq);
+}
+
+module_init(vhost_mdev_sim_module_init);
+module_exit(vhost_mdev_sim_module_exit);
+MODULE_DESCRIPTION("vhost-mdev simulator: virtio-net loopback and virtio-blk RAM disk");
+MODULE_LICENSE("GPL");
