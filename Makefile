@@ -87,6 +87,7 @@ test-guest: all
 
 include bpf/bpf.mk
 include bench/bench.mk
+include bench/fio.mk
 include scripts/results.mk
 
 # --- running ---------------------------------------------------------------
