@@ -153,10 +153,20 @@ static __always_inline int on_process(__u32 dev, __u16 vq)
 	return 0;
 }
 
+/*
+ * A call answers every kick before it. A device that was already running
+ * may start on a vq's entries before their kick arrives; that kick then
+ * has no processing start of its own, and is dropped here rather than
+ * paired with a later one.
+ */
 static __always_inline int on_call(__u32 dev, __u16 vq)
 {
+	struct vq_key key = { .dev = dev, .vq = vq };
+
 	since(&process_ts, dev, vq, VHMLAT_PROCESS_TO_CALL);
-	return since(&kick_ts, dev, vq, VHMLAT_KICK_TO_CALL);
+	since(&kick_ts, dev, vq, VHMLAT_KICK_TO_CALL);
+	bpf_map_delete_elem(&notify_ts, &key);
+	return 0;
 }
 
 static __always_inline int on_ioctl_entry(unsigned int cmd)

@@ -293,13 +293,19 @@ static void check_vhmlat(struct __test_metadata *_metadata,
 		  json_real_value(json_object_get(h, "p99")));
 	EXPECT_LE(json_real_value(json_object_get(h, "p99")),
 		  json_real_value(json_object_get(h, "max")) + 1);
-	/* Every kick was picked up by the worker, then answered. */
+	/*
+	 * Each kick was picked up by the worker, then answered; but the
+	 * worker that SET_STATE(RUNNING) starts may consume the next frame
+	 * before its kick lands, and that kick has no processing start.
+	 */
 	h = find_hist(sum, "kick_to_process", VHM_TX);
 	ASSERT_NE(h, NULL);
-	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_KICKS);
+	EXPECT_GE(json_integer_value(json_object_get(h, "count")), N_KICKS - 2);
+	EXPECT_LE(json_integer_value(json_object_get(h, "count")), N_KICKS);
 	h = find_hist(sum, "process_to_call", VHM_TX);
 	ASSERT_NE(h, NULL);
-	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_KICKS);
+	EXPECT_GE(json_integer_value(json_object_get(h, "count")), N_KICKS - 2);
+	EXPECT_LE(json_integer_value(json_object_get(h, "count")), N_KICKS);
 	h = find_hist(sum, "set_state", -1);
 	ASSERT_NE(h, NULL);
 	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_STATES);
