@@ -42,6 +42,10 @@ help:
 	@echo 'make test     host unit tests, then guest tests in one boot'
 	@echo 'make bench    run the benchmarks in the guest'
 	@echo 'make trace    a BPF tool live in the guest during a workload (TOOL=, ARGS=)'
+	@echo 'make plot RUN=<run>        plots of a saved run, no guest'
+	@echo 'make dashboard             results/index.html from the saved runs'
+	@echo 'make compare BASE= NEW=    verdict per metric; exit 1 on a regression'
+	@echo 'make baseline RUN=<run>    make a run the committed baseline'
 	@echo 'make shell    interactive shell in the guest, project mounted'
 	@echo 'make clean    remove $(OUT)'
 
