@@ -13,6 +13,50 @@
 
 bool vhm_verbose;
 volatile bool vhm_exiting;
+enum vhm_attach_mode vhm_mode = VHM_ATTACH_AUTO;
+
+enum { VHM_OPT_FALLBACK = 0x100, VHM_OPT_BTF };
+
+static const struct argp_option vhm_common_opts[] = {
+	{ "fallback", VHM_OPT_FALLBACK, NULL, 0,
+	  "Attach raw tracepoints and kprobes (no module BTF needed)", 0 },
+	{ "btf", VHM_OPT_BTF, NULL, 0,
+	  "Require tp_btf and fentry programs (module BTF)", 0 },
+	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
+	{},
+};
+
+static error_t vhm_common_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case VHM_OPT_FALLBACK:
+		vhm_mode = VHM_ATTACH_FALLBACK;
+		break;
+	case VHM_OPT_BTF:
+		vhm_mode = VHM_ATTACH_BTF;
+		break;
+	case 'v':
+		vhm_verbose = true;
+		break;
+	case 'h':
+		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp vhm_common_argp = {
+	.options = vhm_common_opts,
+	.parser = vhm_common_parse,
+};
+
+const struct argp_child vhm_argp_children[] = {
+	{ &vhm_common_argp, 0, "Attaching and output:", 0 },
+	{},
+};
 
 static const char *const vhm_event_names[VHM_EV_MAX] = {
 	[VHM_EV_SET_STATE] = "set_state",

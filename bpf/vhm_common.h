@@ -18,6 +18,10 @@ enum vhm_attach_mode {
 };
 
 extern bool vhm_verbose;
+/* The attach mode the common options (--fallback, --btf) chose. */
+extern enum vhm_attach_mode vhm_mode;
+/* Options every tool takes: --fallback, --btf, -v; hang under .children. */
+extern const struct argp_child vhm_argp_children[];
 extern volatile bool vhm_exiting;
 
 /* libbpf messages only with -v; Ctrl-C / SIGTERM set vhm_exiting. */

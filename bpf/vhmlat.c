@@ -31,7 +31,6 @@ static struct env {
 	bool nsec;
 	bool cumulative;
 	unsigned int kinds;
-	enum vhm_attach_mode mode;
 } env = {
 	.dev = -1,
 	.vq = -1,
@@ -71,8 +70,6 @@ static const char doc[] =
 "    vhmlat -k kick_to_call -j 5   # JSON line every 5 seconds\n"
 "    vhmlat --fallback      # raw tracepoints and kprobes (no module BTF)\n";
 
-enum { OPT_FALLBACK = 0x100, OPT_BTF };
-
 static const struct argp_option opts[] = {
 	{ "dev", 'd', "DEV", 0, "Only this device", 0 },
 	{ "vq", 'q', "VQ", 0, "Only this virtqueue", 0 },
@@ -80,10 +77,6 @@ static const struct argp_option opts[] = {
 	{ "nanoseconds", 'n', NULL, 0, "Nanoseconds (default: microseconds)", 0 },
 	{ "cumulative", 'C', NULL, 0, "Do not reset the histograms each interval", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per interval, then a summary", 0 },
-	{ "fallback", OPT_FALLBACK, NULL, 0, "Raw tracepoints and kprobes (no BTF needed)", 0 },
-	{ "btf", OPT_BTF, NULL, 0, "Require tp_btf and fentry programs", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
 
@@ -132,18 +125,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		env.json = true;
-		break;
-	case OPT_FALLBACK:
-		env.mode = VHM_ATTACH_FALLBACK;
-		break;
-	case OPT_BTF:
-		env.mode = VHM_ATTACH_BTF;
-		break;
-	case 'v':
-		vhm_verbose = true;
-		break;
-	case 'h':
-		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
 		break;
 	case ARGP_KEY_ARG:
 		if (pos == 0)
@@ -344,6 +325,7 @@ int main(int argc, char **argv)
 		.options = opts,
 		.parser = parse_arg,
 		.doc = doc,
+		.children = vhm_argp_children,
 	};
 	static struct vhmlat_key keys[MAX_KEYS];
 	static struct vhm_hist hists[MAX_KEYS];
@@ -366,7 +348,7 @@ int main(int argc, char **argv)
 	}
 	obj->rodata->targ_dev = env.dev;
 	obj->rodata->targ_vq = env.vq;
-	err = vhm_load_attach(obj->skeleton, env.mode, "latency");
+	err = vhm_load_attach(obj->skeleton, vhm_mode, "latency");
 	if (err)
 		goto cleanup;
 	fflush(stdout);

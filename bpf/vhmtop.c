@@ -28,7 +28,6 @@ static struct env {
 	int rows;
 	bool json;
 	bool clear;
-	enum vhm_attach_mode mode;
 } env = {
 	.dev = -1,
 	.interval = 1,
@@ -59,17 +58,11 @@ static const char doc[] =
 "    vhmtop -d 0 5      # device 0, every 5 seconds\n"
 "    vhmtop -j 1 10     # ten JSON lines, one per second\n";
 
-enum { OPT_FALLBACK = 0x100, OPT_BTF };
-
 static const struct argp_option opts[] = {
 	{ "dev", 'd', "DEV", 0, "Only this device", 0 },
 	{ "rows", 'r', "ROWS", 0, "Rows to print (default 20)", 0 },
 	{ "noclear", 'C', NULL, 0, "Do not clear the screen between intervals", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per interval, then a summary", 0 },
-	{ "fallback", OPT_FALLBACK, NULL, 0, "Raw tracepoints (no module BTF needed)", 0 },
-	{ "btf", OPT_BTF, NULL, 0, "Require tp_btf programs", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
 
@@ -89,18 +82,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		env.json = true;
-		break;
-	case OPT_FALLBACK:
-		env.mode = VHM_ATTACH_FALLBACK;
-		break;
-	case OPT_BTF:
-		env.mode = VHM_ATTACH_BTF;
-		break;
-	case 'v':
-		vhm_verbose = true;
-		break;
-	case 'h':
-		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
 		break;
 	case ARGP_KEY_ARG:
 		if (pos == 0)
@@ -261,6 +242,7 @@ int main(int argc, char **argv)
 		.options = opts,
 		.parser = parse_arg,
 		.doc = doc,
+		.children = vhm_argp_children,
 	};
 	struct vhmtop_bpf *obj;
 	uint64_t last, next, now;
@@ -280,7 +262,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	obj->rodata->targ_dev = env.dev;
-	err = vhm_load_attach(obj->skeleton, env.mode, "rates");
+	err = vhm_load_attach(obj->skeleton, vhm_mode, "rates");
 	if (err)
 		goto cleanup;
 	fflush(stdout);

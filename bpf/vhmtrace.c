@@ -25,7 +25,6 @@ static struct env {
 	bool json;
 	long count;
 	int duration;
-	enum vhm_attach_mode mode;
 } env = {
 	.dev = -1,
 	.vq = -1,
@@ -52,8 +51,6 @@ static const char doc[] =
 "Events: set_state kick process used call get_vring_base set_vring_base\n"
 "        features config dma_map dma_unmap device_error\n";
 
-enum { OPT_FALLBACK = 0x100, OPT_BTF };
-
 static const struct argp_option opts[] = {
 	{ "dev", 'd', "DEV", 0, "Only this device (the id in the mdev's vhost/id)", 0 },
 	{ "vq", 'q', "VQ", 0, "Only this virtqueue", 0 },
@@ -61,10 +58,6 @@ static const struct argp_option opts[] = {
 	{ "json", 'j', NULL, 0, "JSON lines: one object per event, then a summary", 0 },
 	{ "count", 'c', "N", 0, "Exit after N events", 0 },
 	{ "duration", 'D', "SEC", 0, "Exit after SEC seconds", 0 },
-	{ "fallback", OPT_FALLBACK, NULL, 0, "Attach raw tracepoints (no BTF needed)", 0 },
-	{ "btf", OPT_BTF, NULL, 0, "Require BTF-typed tp_btf programs", 0 },
-	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
-	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
 	{},
 };
 
@@ -90,18 +83,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		break;
 	case 'D':
 		env.duration = vhm_parse_num(arg, "duration", 1, 1 << 30, state);
-		break;
-	case OPT_FALLBACK:
-		env.mode = VHM_ATTACH_FALLBACK;
-		break;
-	case OPT_BTF:
-		env.mode = VHM_ATTACH_BTF;
-		break;
-	case 'v':
-		vhm_verbose = true;
-		break;
-	case 'h':
-		argp_state_help(state, stderr, ARGP_HELP_STD_HELP);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -270,6 +251,7 @@ int main(int argc, char **argv)
 		.options = opts,
 		.parser = parse_arg,
 		.doc = doc,
+		.children = vhm_argp_children,
 	};
 	struct ring_buffer *rb = NULL;
 	struct vhmtrace_bpf *obj;
@@ -293,7 +275,7 @@ int main(int argc, char **argv)
 	if (env.events >= 0)
 		obj->rodata->targ_events = env.events;
 
-	err = vhm_load_attach(obj->skeleton, env.mode, "events");
+	err = vhm_load_attach(obj->skeleton, vhm_mode, "events");
 	if (err)
 		goto cleanup;
 	/* Events since the attach wait in the map until this subscribes. */
