@@ -10,7 +10,7 @@ lat=$out/bench/vhm-latency
 cmp=$out/tools/vhm-compare
 type=/sys/class/mdev_bus/vhost_mdev_sim/mdev_supported_types/vhost_mdev_sim-net
 knob=/sys/module/vhost_mdev_sim/parameters/latency_ns
-reps=${VHM_AB_REPS:-10}
+reps=${VHM_AB_REPS:-16}
 tmp=$(mktemp -d)
 export VHM_NO_PROGRESS=1
 n=0 uuid=
@@ -34,7 +34,7 @@ echo "$uuid" > "$type/create" || { uuid=; echo "not ok 1 create a simulator inst
 
 # one SIDE I: one repetition of vhost-mdev latency into $tmp/SIDE-I
 one() {
-	"$lat" -b vhost-mdev -d "$uuid" -c 0 -n 1000 -w 200 -r 1 -o "$tmp/$1-$2" > /dev/null
+	"$lat" -b vhost-mdev -d "$uuid" -c 0 -n 2000 -w 200 -r 1 -o "$tmp/$1-$2" > /dev/null
 }
 list() { local s= i; for i in $(seq 1 "$reps"); do s+=${s:+,}$tmp/$1-$i; done; echo "$s"; }
 
