@@ -25,7 +25,6 @@
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
-#include <linux/virtio_ring.h>
 #include <linux/xarray.h>
 
 #include "sim.h"
@@ -39,8 +38,7 @@
 
 #define VHOST_MDEV_SIM_BLK_FEATURES \
 	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_BLK_F_FLUSH) | \
-	 BIT_ULL(VIRTIO_BLK_F_SEG_MAX) | BIT_ULL(VIRTIO_BLK_F_BLK_SIZE) | \
-	 BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
+	 BIT_ULL(VIRTIO_BLK_F_SEG_MAX) | BIT_ULL(VIRTIO_BLK_F_BLK_SIZE))
 
 static int vhost_mdev_sim_blk_param_capacity(const char *val,
 					     const struct kernel_param *kp)
@@ -428,8 +426,7 @@ static void vhost_mdev_sim_blk_work(struct work_struct *work)
 		container_of(work, struct vhost_mdev_sim_blk, work);
 	unsigned int budget = vhost_mdev_sim_budget();
 	unsigned int n;
-	bool called, more = false;
-	u16 pending;
+	bool called;
 	int ret = 0;
 
 	if (test_and_clear_bit(0, &blk->kicked))
@@ -444,17 +441,6 @@ static void vhost_mdev_sim_blk_work(struct work_struct *work)
 		vhost_mdev_sim_delay();
 		cond_resched();
 	}
-	/*
-	 * The ring is empty: with EVENT_IDX, publish avail_event, then look
-	 * again for a request whose kick the driver skipped meanwhile.
-	 */
-	if (!ret && n < budget) {
-		ret = vhost_mdev_sim_ring_enable_notify(&blk->ring);
-		if (!ret && blk->ring.event_idx && blk->ring.ready) {
-			ret = vhost_mdev_sim_ring_pending(&blk->ring, &pending);
-			more = !ret && pending;
-		}
-	}
 	if (ret < 0) {
 		vhost_mdev_sim_blk_fail(blk, ret);
 		return;
@@ -466,11 +452,8 @@ static void vhost_mdev_sim_blk_work(struct work_struct *work)
 	}
 	if (called)
 		atomic64_inc(&blk->interrupts);
-	/*
-	 * Budget used up (more may be pending), or requests arrived after
-	 * avail_event was published: yield and come back.
-	 */
-	if (n == budget || more)
+	/* Budget used up: more may be pending, yield and come back. */
+	if (n == budget)
 		queue_work(vhost_mdev_sim_wq, &blk->work);
 }
 
@@ -567,10 +550,9 @@ static int vhost_mdev_sim_blk_start(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim_blk *blk = vhost_mdev_sim_blk_of(vmdev);
 	bool le = (blk->features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
 		  virtio_legacy_is_little_endian();
-	bool event_idx = blk->features & BIT_ULL(VIRTIO_RING_F_EVENT_IDX);
 
 	lockdep_assert_held(&vmdev->lock);
-	vhost_mdev_sim_ring_init(&blk->ring, vmdev, 0, le, event_idx);
+	vhost_mdev_sim_ring_init(&blk->ring, vmdev, 0, le);
 	WRITE_ONCE(blk->running, true);
 	/* Process whatever the driver published before the start. */
 	queue_work(vhost_mdev_sim_wq, &blk->work);

@@ -20,7 +20,6 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
-#include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
 #include "sim.h"
@@ -36,7 +35,7 @@
 
 #define VHOST_MDEV_SIM_FEATURES \
 	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_NET_F_MAC) | \
-	 BIT_ULL(VIRTIO_NET_F_STATUS) | BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
+	 BIT_ULL(VIRTIO_NET_F_STATUS))
 
 struct vhost_mdev_sim {
 	struct vhost_mdev_device *vmdev;
@@ -239,44 +238,12 @@ static void vhost_mdev_sim_fail(struct vhost_mdev_sim *sim, u16 vq, int err)
 	vhost_mdev_vq_error(sim->vmdev, vq, err);
 }
 
-/*
- * The batch ended with nothing to do: with EVENT_IDX, publish avail_event
- * on both rings, then look again. Returns 1 when a frame can move after
- * all (a kick the driver skipped meanwhile), 0, or a negative errno
- * (errored_vq says where).
- */
-static int vhost_mdev_sim_enable_notify(struct vhost_mdev_sim *sim,
-					u16 *err_vq)
-{
-	u16 pending;
-	int i, ret;
-
-	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
-		*err_vq = i;
-		ret = vhost_mdev_sim_ring_enable_notify(&sim->rings[i]);
-		if (ret)
-			return ret;
-	}
-	if (!sim->rings[VHOST_MDEV_SIM_TX].event_idx)
-		return 0;
-	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
-		*err_vq = i;
-		if (!sim->rings[i].ready)
-			return 0;
-		ret = vhost_mdev_sim_ring_pending(&sim->rings[i], &pending);
-		if (ret || !pending)
-			return ret;
-	}
-	return 1;
-}
-
 static void vhost_mdev_sim_work(struct work_struct *work)
 {
 	struct vhost_mdev_sim *sim = container_of(work, struct vhost_mdev_sim,
 						  work);
 	unsigned int budget = vhost_mdev_sim_budget();
 	unsigned int n;
-	bool more = false;
 	u16 vq = 0;
 	int i, ret = 0;
 
@@ -288,10 +255,6 @@ static void vhost_mdev_sim_work(struct work_struct *work)
 			break;
 		vhost_mdev_sim_delay();
 		cond_resched();
-	}
-	if (!ret && n < budget) {
-		ret = vhost_mdev_sim_enable_notify(sim, &vq);
-		more = ret > 0;
 	}
 	if (ret < 0) {
 		vhost_mdev_sim_fail(sim, vq, ret);
@@ -309,11 +272,8 @@ static void vhost_mdev_sim_work(struct work_struct *work)
 		if (called)
 			atomic64_inc(&sim->interrupts);
 	}
-	/*
-	 * Budget used up (more may be pending), or entries arrived after
-	 * avail_event was published: yield and come back.
-	 */
-	if (n == budget || more)
+	/* Budget used up: more may be pending, yield and come back. */
+	if (n == budget)
 		queue_work(vhost_mdev_sim_wq, &sim->work);
 }
 
@@ -407,13 +367,11 @@ static int vhost_mdev_sim_start(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 	bool version_1 = sim->features & BIT_ULL(VIRTIO_F_VERSION_1);
 	bool le = version_1 || virtio_legacy_is_little_endian();
-	bool event_idx = sim->features & BIT_ULL(VIRTIO_RING_F_EVENT_IDX);
 	int i;
 
 	lockdep_assert_held(&vmdev->lock);
 	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++)
-		vhost_mdev_sim_ring_init(&sim->rings[i], vmdev, i, le,
-					 event_idx);
+		vhost_mdev_sim_ring_init(&sim->rings[i], vmdev, i, le);
 	sim->hdr_len = version_1 ? sizeof(struct virtio_net_hdr_v1) :
 				   sizeof(struct virtio_net_hdr);
 	WRITE_ONCE(sim->running, true);

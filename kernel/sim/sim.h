@@ -34,13 +34,12 @@ struct vhost_mdev_sim_ring {
 	u16 index;
 	bool ready;
 	bool le;		/* little-endian ring (VERSION_1 or legacy LE) */
-	bool event_idx;		/* VIRTIO_RING_F_EVENT_IDX negotiated */
 	u32 num;
 	u64 desc;
 	u64 avail;
 	u64 used;
 	u16 last;		/* next avail index == next used index */
-	u32 pending_used;	/* used entries added since the last call */
+	u16 pending_used;	/* used entries added since the last call */
 };
 
 /* One descriptor: driver address, length, device-writable or not. */
@@ -65,7 +64,7 @@ struct vhost_mdev_sim_chain {
 
 void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 			      struct vhost_mdev_device *vmdev, u16 index,
-			      bool le, bool event_idx);
+			      bool le);
 int vhost_mdev_sim_ring_pending(struct vhost_mdev_sim_ring *r, u16 *pending);
 int vhost_mdev_sim_ring_head(struct vhost_mdev_sim_ring *r, u16 *head);
 void vhost_mdev_sim_chain_init(struct vhost_mdev_sim_chain *c, u16 head,
@@ -78,6 +77,5 @@ int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
 			     u32 len);
 int vhost_mdev_sim_ring_call(struct vhost_mdev_sim_ring *r, bool *called);
-int vhost_mdev_sim_ring_enable_notify(struct vhost_mdev_sim_ring *r);
 
 #endif /* _VHOST_MDEV_SIM_H */

@@ -14,7 +14,7 @@
 
 void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 			      struct vhost_mdev_device *vmdev, u16 index,
-			      bool le, bool event_idx)
+			      bool le)
 {
 	struct vhost_mdev_vq *vq = &vmdev->vqs[index];
 
@@ -22,7 +22,6 @@ void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 	r->index = index;
 	r->ready = vq->num && vq->addr_set;
 	r->le = le;
-	r->event_idx = event_idx;
 	r->num = vq->num;
 	r->desc = vq->desc;
 	r->avail = vq->avail;
@@ -168,79 +167,31 @@ int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
 
 /*
  * After a batch: report the entries used since the last call, and signal
- * the call eventfd if there were some and the driver wants it: with
- * EVENT_IDX when the used index crossed the driver's used_event since the
- * last check, otherwise unless the driver set VRING_AVAIL_F_NO_INTERRUPT.
+ * the call eventfd if there were some and the driver wants it.
  */
 int vhost_mdev_sim_ring_call(struct vhost_mdev_sim_ring *r, bool *called)
 {
-	u32 count = r->pending_used;
-	u16 new = r->last;
-	u16 old = new - count;
-	u16 flags, event;
+	u16 flags;
 	int ret;
 
 	*called = false;
-	if (!count)
+	if (!r->pending_used)
 		return 0;
-	vhost_mdev_vq_used(r->vmdev, r->index, new, min_t(u32, count, U16_MAX));
+	vhost_mdev_vq_used(r->vmdev, r->index, r->last, r->pending_used);
 	r->pending_used = 0;
 	/*
-	 * The used->idx store must be visible before avail->flags or
-	 * used_event is read: pairs with the driver's full barrier between
-	 * clearing VRING_AVAIL_F_NO_INTERRUPT or writing used_event and its
-	 * last look at used->idx.
+	 * The used->idx store must be visible before avail->flags is read:
+	 * pairs with the driver's full barrier between clearing
+	 * VRING_AVAIL_F_NO_INTERRUPT and its last look at used->idx.
 	 */
 	smp_mb();
-	if (r->event_idx) {
-		ret = vhost_mdev_sim_get16(r, r->avail +
-					   offsetof(struct vring_avail, ring) +
-					   sizeof(__virtio16) * r->num, &event);
-		if (ret)
-			return ret;
-		/* A full lap or more since the last check: old is ambiguous. */
-		if (count < 0x10000 && !vring_need_event(event, new, old))
-			return 0;
-	} else {
-		ret = vhost_mdev_sim_get16(r, r->avail +
-					   offsetof(struct vring_avail, flags),
-					   &flags);
-		if (ret)
-			return ret;
-		if (flags & VRING_AVAIL_F_NO_INTERRUPT)
-			return 0;
-	}
-	vhost_mdev_vq_call(r->vmdev, r->index);
-	*called = true;
-	return 0;
-}
-
-/*
- * End of a batch with EVENT_IDX: publish avail_event, the avail index the
- * device looks at next, so that the driver kicks when it publishes that
- * entry. The caller must then re-read avail->idx (the full barrier here
- * orders it after the store) and process again if entries arrived: the
- * driver may have skipped its kick while avail_event was behind. Without
- * EVENT_IDX the driver always kicks and this does nothing.
- */
-int vhost_mdev_sim_ring_enable_notify(struct vhost_mdev_sim_ring *r)
-{
-	int ret;
-
-	if (!r->event_idx || !r->ready)
-		return 0;
-	ret = vhost_mdev_dma_put_u16(r->vmdev, r->used +
-				     offsetof(struct vring_used, ring) +
-				     sizeof(struct vring_used_elem) * r->num,
-				     (__force u16)__cpu_to_virtio16(r->le,
-								    r->last));
+	ret = vhost_mdev_sim_get16(r, r->avail +
+				   offsetof(struct vring_avail, flags), &flags);
 	if (ret)
 		return ret;
-	/*
-	 * The avail_event store must be visible before avail->idx is read
-	 * again: pairs with the driver's full barrier between publishing
-	 * avail->idx and reading avail_event to decide on the kick.
-	 */
-	smp_mb();
+	if (flags & VRING_AVAIL_F_NO_INTERRUPT)
+		return 0;
+	vhost_mdev_vq_call(r->vmdev, r->index);
+	*called = true;
 	return 0;
 }
