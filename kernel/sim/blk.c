@@ -207,15 +207,20 @@ static int vhost_mdev_sim_blk_xfer(struct vhost_mdev_sim_blk *blk,
 	return 0;
 }
 
-/* Copy from the readable part at off into buf; the caller checked rlen. */
-static int vhost_mdev_sim_blk_read_chain(struct vhost_mdev_sim_blk *blk,
-					 const struct vhost_mdev_sim_blk_req *rq,
-					 u64 off, void *buf, size_t len)
+/*
+ * Copy between buf and the chain's segments [first, last) starting at byte
+ * off of that part: the readable part (write false) or the writable part
+ * (write true). The caller checked the part is long enough.
+ */
+static int vhost_mdev_sim_blk_copy_chain(struct vhost_mdev_sim_blk *blk,
+					 unsigned int first, unsigned int last,
+					 u64 off, void *buf, size_t len,
+					 bool write)
 {
 	unsigned int i;
 	int ret;
 
-	for (i = 0; i < rq->nread && len; i++) {
+	for (i = first; i < last && len; i++) {
 		const struct vhost_mdev_sim_desc *d = &blk->segs[i];
 		size_t n;
 
@@ -224,7 +229,12 @@ static int vhost_mdev_sim_blk_read_chain(struct vhost_mdev_sim_blk *blk,
 			continue;
 		}
 		n = min_t(u64, len, d->len - off);
-		ret = vhost_mdev_dma_read(blk->vmdev, d->addr + off, buf, n);
+		if (write)
+			ret = vhost_mdev_dma_write(blk->vmdev, d->addr + off,
+						   buf, n);
+		else
+			ret = vhost_mdev_dma_read(blk->vmdev, d->addr + off,
+						  buf, n);
 		if (ret)
 			return ret;
 		buf += n;
@@ -234,31 +244,20 @@ static int vhost_mdev_sim_blk_read_chain(struct vhost_mdev_sim_blk *blk,
 	return 0;
 }
 
-/* Copy buf into the writable part at off; the caller checked wlen. */
+static int vhost_mdev_sim_blk_read_chain(struct vhost_mdev_sim_blk *blk,
+					 const struct vhost_mdev_sim_blk_req *rq,
+					 u64 off, void *buf, size_t len)
+{
+	return vhost_mdev_sim_blk_copy_chain(blk, 0, rq->nread, off, buf, len,
+					     false);
+}
+
 static int vhost_mdev_sim_blk_write_chain(struct vhost_mdev_sim_blk *blk,
 					  const struct vhost_mdev_sim_blk_req *rq,
 					  u64 off, const void *buf, size_t len)
 {
-	unsigned int i;
-	int ret;
-
-	for (i = rq->nread; i < rq->nsegs && len; i++) {
-		const struct vhost_mdev_sim_desc *d = &blk->segs[i];
-		size_t n;
-
-		if (off >= d->len) {
-			off -= d->len;
-			continue;
-		}
-		n = min_t(u64, len, d->len - off);
-		ret = vhost_mdev_dma_write(blk->vmdev, d->addr + off, buf, n);
-		if (ret)
-			return ret;
-		buf += n;
-		len -= n;
-		off = 0;
-	}
-	return 0;
+	return vhost_mdev_sim_blk_copy_chain(blk, rq->nread, rq->nsegs, off,
+					     (void *)buf, len, true);
 }
 
 /* Sector and length within the capacity, without overflowing. */
