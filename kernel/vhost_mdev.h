@@ -12,9 +12,11 @@
  * vhost_mdev_device.vqs[] is frozen (the ioctls that change it return EBUSY),
  * so the parent reads it without locks. The parent reaches driver memory only
  * through vhost_mdev_dma_read()/vhost_mdev_dma_write() and the 16-bit
- * accessors: for a VFIO consumer addresses are IOVAs, pinned through VFIO
- * and dropped on dma_unmap; for a virtio consumer they are physical
- * addresses of kernel memory. The parent does not know which one it serves.
+ * accessors: for a VFIO consumer addresses are IOVAs of the container
+ * (vfio_dma_rw, nothing pinned), for a virtio consumer DMA addresses the
+ * virtio driver mapped through the DMA API. Either way an address the
+ * driver did not map fails the access. The parent does not know which
+ * consumer it serves.
  */
 #ifndef _VHOST_MDEV_H
 #define _VHOST_MDEV_H
@@ -23,10 +25,11 @@
 #include <linux/mdev.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
+#include <linux/rbtree.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
 #include <linux/wait.h>
-#include <linux/xarray.h>
 
 struct vhost_mdev_device;
 
@@ -73,8 +76,11 @@ struct vhost_mdev_vq {
  *	starts at its base. Called with vmdev->lock held.
  * @stop: quiesce: when it returns the parent touches no guest memory and
  *	signals no eventfd. Called with vmdev->lock held. Must not fail.
- * @notify: a kick on vq arrived. Atomic context (eventfd wake-up): do not
- *	sleep, defer the processing when it may sleep.
+ * @notify: a kick on vq arrived. Atomic context, inside the kick eventfd's
+ *	wake-up: do not sleep and do not raise interrupts
+ *	(vhost_mdev_vq_call()): eventfd wake-ups do not nest, 6.1 refuses an
+ *	eventfd_signal() there. Defer the processing to a context that may
+ *	sleep.
  * @get_vring_base: the next avail index of vq; a snapshot while running,
  *	exact after @stop
  * @get_notify_area: optional; physical doorbell page of vq for mmap
@@ -139,6 +145,16 @@ enum {
 };
 
 struct vhost_mdev_virtio;
+struct vhost_mdev_consumer_ops;
+
+/* Core-private: the DMA mappings of a virtio consumer's driver. */
+struct vhost_mdev_kdma {
+	spinlock_t lock;		/* protects maps and count */
+	struct rb_root_cached maps;
+	unsigned long count;
+	struct device *dev;		/* the DMA device, NULL when unused */
+	u32 id;
+};
 
 struct vhost_mdev_device {
 	struct vfio_device vdev;	/* registered with VFIO consumers only */
@@ -146,7 +162,9 @@ struct vhost_mdev_device {
 	struct vhost_mdev_parent *parent;
 	const struct vhost_mdev_ops *ops;
 	enum vhost_mdev_consumer consumer;
+	const struct vhost_mdev_consumer_ops *cops;
 	struct vhost_mdev_virtio *virtio;	/* virtio consumers only */
+	struct vhost_mdev_kdma kdma;		/* virtio consumers only */
 	void *priv;			/* the parent's per-instance state */
 	u32 id;				/* the "dev" field of every tracepoint */
 
@@ -162,19 +180,6 @@ struct vhost_mdev_device {
 
 	u32 nvqs;
 	struct vhost_mdev_vq *vqs;
-
-	/*
-	 * Protects pages (IOVA pfn -> pinned page), npinned and blocked[]:
-	 * ranges the container unmapped since the last start.
-	 */
-	struct mutex dma_lock;
-	struct xarray pages;
-	unsigned int npinned;
-	unsigned int nblocked;
-	struct {
-		u64 start;
-		u64 last;
-	} blocked[16];
 };
 
 int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,
@@ -184,14 +189,22 @@ int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,
 void vhost_mdev_unregister_parent(struct vhost_mdev_parent *parent);
 
 /*
- * Driver memory access by IOVA (VFIO consumer) or physical address (virtio
- * consumer); may sleep. 0 or a negative errno.
+ * Driver memory access by IOVA (VFIO consumer) or DMA address (virtio
+ * consumer); may sleep. 0 or a negative errno (-EFAULT: not mapped, or
+ * mapped without the permission the access needs).
  */
 int vhost_mdev_dma_read(struct vhost_mdev_device *vmdev, u64 iova,
 			void *buf, size_t len);
 int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
 			 const void *buf, size_t len);
-/* Single-copy atomic 16-bit ring index access; iova must be 2-aligned. */
+/*
+ * 16-bit ring index access; iova must be 2-aligned. vhost_mdev_dma_get_u16()
+ * never returns a torn value: a VFIO consumer's memory is copied bytewise
+ * by copy_from_user(), so a value is read until two reads agree.
+ * vhost_mdev_dma_put_u16() is single-copy atomic for virtio consumers only;
+ * a VFIO consumer's driver may see a store half done and re-reads an index
+ * that moved by more than the ring size.
+ */
 int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 *val);
 int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,

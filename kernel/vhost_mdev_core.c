@@ -2,13 +2,13 @@
 /*
  * vhost-mdev: a VFIO mediated device whose device fd speaks the vhost ioctl
  * API. DMA goes through the VFIO container: ring and buffer addresses are
- * IOVAs, pages are pinned with vfio_pin_pages() into a per-device translation
- * cache and unpinned when the container unmaps them.
+ * IOVAs, every access is a vfio_dma_rw() (see vhost_mdev_dma.c).
  *
  * The core owns the VFIO device, the state machine, the vring configuration
  * and the eventfds; a parent driver (see vhost_mdev.h) does the processing.
  * Instances of a virtio mdev type are virtio devices instead (see
- * vhost_mdev_virtio.c): same parent, same state machine, kernel-memory DMA.
+ * vhost_mdev_virtio.c): same parent, same state machine, DMA confined to
+ * what the virtio driver mapped.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,9 +33,6 @@
 #define CREATE_TRACE_POINTS
 #include "vhost_mdev_trace.h"
 
-/* Pages a device keeps pinned at most; the cache is flushed when full. */
-#define VHOST_MDEV_PIN_MAX	4096
-
 static DEFINE_IDA(vhost_mdev_ida);
 
 static struct vhost_mdev_device *vhost_mdev_from_vfio(struct vfio_device *vdev)
@@ -48,238 +45,76 @@ static bool vhost_mdev_vq_ready(const struct vhost_mdev_vq *vq)
 	return vq->num && vq->addr_set;
 }
 
-/* --- DMA: translation cache of pinned pages ----------------------------- */
-
-static bool vhost_mdev_dma_blocked(struct vhost_mdev_device *vmdev, u64 iova)
-{
-	unsigned int i;
-
-	lockdep_assert_held(&vmdev->dma_lock);
-	for (i = 0; i < vmdev->nblocked; i++)
-		if (iova >= vmdev->blocked[i].start &&
-		    iova <= vmdev->blocked[i].last)
-			return true;
-	return false;
-}
-
-static void vhost_mdev_dma_flush(struct vhost_mdev_device *vmdev)
-{
-	unsigned long pfn;
-	void *entry;
-
-	lockdep_assert_held(&vmdev->dma_lock);
-	xa_for_each(&vmdev->pages, pfn, entry) {
-		vfio_unpin_pages(&vmdev->vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1);
-		xa_erase(&vmdev->pages, pfn);
-	}
-	vmdev->npinned = 0;
-}
-
-/*
- * The page backing IOVA page pfn, pinned with write access when write is
- * set. Entries are tagged 1 when pinned writable.
- */
-static struct page *vhost_mdev_dma_page(struct vhost_mdev_device *vmdev,
-					unsigned long pfn, bool write)
-{
-	dma_addr_t iova = (dma_addr_t)pfn << PAGE_SHIFT;
-	int prot = IOMMU_READ | (write ? IOMMU_WRITE : 0);
-	struct page *page;
-	void *entry;
-	int ret;
-
-	lockdep_assert_held(&vmdev->dma_lock);
-	entry = xa_load(&vmdev->pages, pfn);
-	if (entry) {
-		if (!write || xa_pointer_tag(entry))
-			return xa_untag_pointer(entry);
-		/* Pinned read-only so far: pin again with write access. */
-		vfio_unpin_pages(&vmdev->vdev, iova, 1);
-		xa_erase(&vmdev->pages, pfn);
-		vmdev->npinned--;
-	}
-	if (vhost_mdev_dma_blocked(vmdev, iova))
-		return ERR_PTR(-EFAULT);
-	if (vmdev->npinned >= VHOST_MDEV_PIN_MAX)
-		vhost_mdev_dma_flush(vmdev);
-
-	ret = vfio_pin_pages(&vmdev->vdev, iova, 1, prot, &page);
-	trace_vhost_mdev_dma_map(vmdev->id, iova, ret < 0 ? ret : 0);
-	if (ret != 1)
-		return ERR_PTR(ret < 0 ? ret : -EFAULT);
-
-	entry = xa_store(&vmdev->pages, pfn, xa_tag_pointer(page, write),
-			 GFP_KERNEL);
-	if (xa_is_err(entry)) {
-		vfio_unpin_pages(&vmdev->vdev, iova, 1);
-		return ERR_PTR(xa_err(entry));
-	}
-	vmdev->npinned++;
-	return page;
-}
-
-static int vhost_mdev_dma_rw(struct vhost_mdev_device *vmdev, u64 iova,
-			     void *buf, size_t len, bool write)
-{
-	int ret = 0;
-
-	if (!len)
-		return 0;
-	if (iova + len - 1 < iova)
-		return -EFAULT;
-
-	mutex_lock(&vmdev->dma_lock);
-	while (len) {
-		size_t off = offset_in_page(iova);
-		size_t n = min_t(size_t, len, PAGE_SIZE - off);
-		struct page *page;
-		void *va;
-
-		page = vhost_mdev_dma_page(vmdev, iova >> PAGE_SHIFT, write);
-		if (IS_ERR(page)) {
-			ret = PTR_ERR(page);
-			break;
-		}
-		va = kmap_local_page(page);
-		if (write) {
-			memcpy(va + off, buf, n);
-			flush_dcache_page(page);
-		} else {
-			memcpy(buf, va + off, n);
-		}
-		kunmap_local(va);
-		buf += n;
-		iova += n;
-		len -= n;
-	}
-	mutex_unlock(&vmdev->dma_lock);
-	return ret;
-}
+/* --- DMA: through the consumer (vhost_mdev_dma.c) ---------------------- */
 
 int vhost_mdev_dma_read(struct vhost_mdev_device *vmdev, u64 iova,
 			void *buf, size_t len)
 {
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
-		return vhost_mdev_kdma_rw(vmdev, iova, buf, len, false);
-	return vhost_mdev_dma_rw(vmdev, iova, buf, len, false);
+	return vmdev->cops->rw(vmdev, iova, buf, len, false);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_read);
 
 int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
 			 const void *buf, size_t len)
 {
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
-		return vhost_mdev_kdma_rw(vmdev, iova, (void *)buf, len, true);
-	return vhost_mdev_dma_rw(vmdev, iova, (void *)buf, len, true);
+	return vmdev->cops->rw(vmdev, iova, (void *)buf, len, true);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_write);
 
-/*
- * Ring indexes are written by the driver with single 16-bit stores; read and
- * write them the same way so neither side sees a torn value.
- */
-static int vhost_mdev_dma_u16(struct vhost_mdev_device *vmdev, u64 iova,
-			      u16 *val, bool write)
-{
-	struct page *page;
-	u16 *p;
-	int ret = 0;
-
-	if (iova & 1)
-		return -EFAULT;
-
-	mutex_lock(&vmdev->dma_lock);
-	page = vhost_mdev_dma_page(vmdev, iova >> PAGE_SHIFT, write);
-	if (IS_ERR(page)) {
-		ret = PTR_ERR(page);
-		goto out;
-	}
-	p = kmap_local_page(page) + offset_in_page(iova);
-	if (write) {
-		WRITE_ONCE(*p, *val);
-		flush_dcache_page(page);
-	} else {
-		*val = READ_ONCE(*p);
-	}
-	kunmap_local(p);
-out:
-	mutex_unlock(&vmdev->dma_lock);
-	return ret;
-}
+/* Reads before giving up on a value that keeps changing under us. */
+#define VHOST_MDEV_U16_TRIES	16
 
 int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 *val)
 {
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
-		return vhost_mdev_kdma_u16(vmdev, iova, val, false);
-	return vhost_mdev_dma_u16(vmdev, iova, val, false);
+	unsigned int i;
+	u16 prev;
+	int ret;
+
+	ret = vmdev->cops->u16(vmdev, iova, &prev, false);
+	for (i = 0; !ret && i < VHOST_MDEV_U16_TRIES; i++) {
+		ret = vmdev->cops->u16(vmdev, iova, val, false);
+		if (!ret && *val == prev)
+			return 0;
+		prev = *val;
+	}
+	return ret ? ret : -EAGAIN;
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_get_u16);
 
 int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 val)
 {
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
-		return vhost_mdev_kdma_u16(vmdev, iova, &val, true);
-	return vhost_mdev_dma_u16(vmdev, iova, &val, true);
+	return vmdev->cops->u16(vmdev, iova, &val, true);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_put_u16);
 
-/*
- * The container unmaps [iova, iova + length). Drop and unpin every cached
- * page in the range; the range stays blocked until the next start, so a
- * parent racing with this callback cannot pin it again while VFIO is still
- * tearing the mapping down.
- */
-static void vhost_mdev_dma_unmap(struct vfio_device *vdev, u64 iova,
-				 u64 length)
+/* --- interrupts and errors, called by the parent ------------------------ */
+
+static void vhost_mdev_vfio_call(struct vhost_mdev_device *vmdev, u16 vq)
 {
-	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
-	u64 last = iova + length - 1;
-	unsigned long pfn;
-	unsigned int n = 0;
-	void *entry;
+	struct eventfd_ctx *call = vmdev->vqs[vq].call;
 
-	if (!length || last < iova)
-		return;
-
-	mutex_lock(&vmdev->dma_lock);
-	if (vmdev->nblocked == ARRAY_SIZE(vmdev->blocked)) {
-		memmove(&vmdev->blocked[0], &vmdev->blocked[1],
-			sizeof(vmdev->blocked[0]) * (vmdev->nblocked - 1));
-		vmdev->nblocked--;
-	}
-	vmdev->blocked[vmdev->nblocked].start = iova;
-	vmdev->blocked[vmdev->nblocked].last = last;
-	vmdev->nblocked++;
-
-	xa_for_each_range(&vmdev->pages, pfn, entry, iova >> PAGE_SHIFT,
-			  last >> PAGE_SHIFT) {
-		vfio_unpin_pages(vdev, (dma_addr_t)pfn << PAGE_SHIFT, 1);
-		xa_erase(&vmdev->pages, pfn);
-		vmdev->npinned--;
-		n++;
-	}
-	mutex_unlock(&vmdev->dma_lock);
-	trace_vhost_mdev_dma_unmap(vmdev->id, iova, length, n);
+	if (call)
+		eventfd_signal(call, 1);
 }
 
-/* --- interrupts and errors, called by the parent ------------------------ */
+/* A user driver over VFIO: container IOVAs, eventfd interrupts. */
+static const struct vhost_mdev_consumer_ops vhost_mdev_vfio_consumer = {
+	.rw	= vhost_mdev_vfio_rw,
+	.u16	= vhost_mdev_vfio_u16,
+	.call	= vhost_mdev_vfio_call,
+};
 
 void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 {
-	struct eventfd_ctx *call;
-
 	if (vq >= vmdev->nvqs)
 		return;
-	trace_vhost_mdev_call(vmdev->id, vq);
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO) {
-		vhost_mdev_virtio_call(vmdev, vq);
+	/* A parent bug: an interrupt from notify() (see vhost_mdev.h). */
+	if (WARN_ON_ONCE(!eventfd_signal_allowed()))
 		return;
-	}
-	call = vmdev->vqs[array_index_nospec(vq, vmdev->nvqs)].call;
-	if (call)
-		eventfd_signal(call, 1);
+	trace_vhost_mdev_call(vmdev->id, vq);
+	vmdev->cops->call(vmdev, array_index_nospec(vq, vmdev->nvqs));
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_call);
 
@@ -309,8 +144,8 @@ void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err)
 			     "device error on vq %u: %d\n", vq, err);
 	if (ctx)
 		eventfd_signal(ctx, 1);
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
-		vhost_mdev_virtio_error(vmdev);
+	if (vmdev->cops->error)
+		vmdev->cops->error(vmdev);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_error);
 
@@ -413,9 +248,6 @@ int vhost_mdev_start(struct vhost_mdev_device *vmdev)
 	if (ret)
 		return ret;
 
-	mutex_lock(&vmdev->dma_lock);
-	vmdev->nblocked = 0;
-	mutex_unlock(&vmdev->dma_lock);
 	clear_bit(VHOST_MDEV_F_FAILED, &vmdev->flags);
 
 	/*
@@ -942,17 +774,9 @@ static void vhost_mdev_close_device(struct vfio_device *vdev)
 {
 	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
 
+	/* Stopped before VFIO detaches the device from the container. */
 	mutex_lock(&vmdev->lock);
 	vhost_mdev_reset(vmdev);
-	mutex_unlock(&vmdev->lock);
-
-	/* Unpin before VFIO detaches the device from the container. */
-	mutex_lock(&vmdev->dma_lock);
-	vhost_mdev_dma_flush(vmdev);
-	vmdev->nblocked = 0;
-	mutex_unlock(&vmdev->dma_lock);
-
-	mutex_lock(&vmdev->lock);
 	WRITE_ONCE(vmdev->opened, false);
 	mutex_unlock(&vmdev->lock);
 	module_put(vmdev->parent->owner);
@@ -1023,8 +847,6 @@ static void vhost_mdev_release(struct vfio_device *vdev)
 	struct vhost_mdev_device *vmdev = vhost_mdev_from_vfio(vdev);
 
 	kfree(vmdev->vqs);
-	xa_destroy(&vmdev->pages);
-	mutex_destroy(&vmdev->dma_lock);
 	mutex_destroy(&vmdev->lock);
 	ida_free(&vhost_mdev_ida, vmdev->id);
 	vfio_free_device(vdev);
@@ -1039,7 +861,6 @@ static const struct vfio_device_ops vhost_mdev_vfio_ops = {
 	.mmap		= vhost_mdev_mmap,
 	.request	= vhost_mdev_request,
 	.match		= vhost_mdev_match,
-	.dma_unmap	= vhost_mdev_dma_unmap,
 };
 
 /* --- sysfs: vhost/ group on every instance ------------------------------ */
@@ -1169,9 +990,9 @@ static int vhost_mdev_probe(struct mdev_device *mdev)
 	vmdev->ops = type->ops;
 	vmdev->consumer = type->consumer;
 	vmdev->state = VHOST_MDEV_S_STOPPED;
+	vmdev->cops = type->consumer == VHOST_MDEV_CONSUMER_VIRTIO ?
+		      &vhost_mdev_virtio_consumer : &vhost_mdev_vfio_consumer;
 	mutex_init(&vmdev->lock);
-	mutex_init(&vmdev->dma_lock);
-	xa_init(&vmdev->pages);
 
 	ret = vmdev->ops->init(vmdev);
 	if (ret)

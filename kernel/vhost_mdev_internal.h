@@ -16,19 +16,35 @@ void vhost_mdev_stop(struct vhost_mdev_device *vmdev);
 void vhost_mdev_reset(struct vhost_mdev_device *vmdev);
 
 /*
- * Kernel-memory DMA of virtio consumers: addresses are physical addresses
- * of pages the virtio driver owns (no VIRTIO_F_ACCESS_PLATFORM, so the
- * driver passes physical addresses and no IOMMU sits in between).
+ * What differs between consumers, behind one table: how the device reaches
+ * driver memory and how it raises an interrupt or reports an error.
  */
-int vhost_mdev_kdma_rw(struct vhost_mdev_device *vmdev, u64 pa, void *buf,
+struct vhost_mdev_consumer_ops {
+	int (*rw)(struct vhost_mdev_device *vmdev, u64 addr, void *buf,
+		  size_t len, bool write);
+	int (*u16)(struct vhost_mdev_device *vmdev, u64 addr, u16 *val,
+		   bool write);
+	void (*call)(struct vhost_mdev_device *vmdev, u16 vq);
+	void (*error)(struct vhost_mdev_device *vmdev);
+};
+
+extern const struct vhost_mdev_consumer_ops vhost_mdev_virtio_consumer;
+
+/* DMA, vhost_mdev_dma.c: VFIO container IOVAs. */
+int vhost_mdev_vfio_rw(struct vhost_mdev_device *vmdev, u64 iova, void *buf,
 		       size_t len, bool write);
-int vhost_mdev_kdma_u16(struct vhost_mdev_device *vmdev, u64 pa, u16 *val,
+int vhost_mdev_vfio_u16(struct vhost_mdev_device *vmdev, u64 iova, u16 *val,
+			bool write);
+/* DMA of virtio consumers: only what the driver mapped through our ops. */
+int vhost_mdev_kdma_init(struct vhost_mdev_device *vmdev, struct device *dev);
+void vhost_mdev_kdma_exit(struct vhost_mdev_device *vmdev);
+int vhost_mdev_kdma_rw(struct vhost_mdev_device *vmdev, u64 addr, void *buf,
+		       size_t len, bool write);
+int vhost_mdev_kdma_u16(struct vhost_mdev_device *vmdev, u64 addr, u16 *val,
 			bool write);
 
 /* The virtio transport, vhost_mdev_virtio.c. */
 int vhost_mdev_virtio_probe(struct vhost_mdev_device *vmdev);
 void vhost_mdev_virtio_remove(struct vhost_mdev_device *vmdev);
-void vhost_mdev_virtio_call(struct vhost_mdev_device *vmdev, u16 vq);
-void vhost_mdev_virtio_error(struct vhost_mdev_device *vmdev);
 
 #endif /* _VHOST_MDEV_INTERNAL_H */

@@ -7,10 +7,11 @@
  * The parent is called through the same vhost_mdev_ops as for a VFIO
  * consumer and sees the same state machine: DRIVER_OK starts it, a reset
  * stops it. What differs is below the parent: the virtqueues live in kernel
- * memory allocated by vring_create_virtqueue(), the device is not offered
- * VIRTIO_F_ACCESS_PLATFORM, so ring and buffer addresses are physical
- * addresses and DMA is a kmap of the page (vhost_mdev_kdma_*); a kick calls
- * the parent's notify() directly and an interrupt runs vring_interrupt().
+ * memory allocated by vring_create_virtqueue(); the device offers
+ * VIRTIO_F_ACCESS_PLATFORM, so the driver maps rings and buffers through
+ * the DMA API of the mdev device, whose ops record each mapping and confine
+ * the device to them (vhost_mdev_dma.c); a kick calls the parent's notify()
+ * directly and an interrupt runs vring_interrupt().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -47,56 +48,6 @@ static struct vhost_mdev_virtio *vhost_mdev_virtio_of(struct virtio_device *v)
 	return container_of(v, struct vhost_mdev_virtio, vdev);
 }
 
-/* --- kernel-memory DMA -------------------------------------------------- */
-
-int vhost_mdev_kdma_rw(struct vhost_mdev_device *vmdev, u64 pa, void *buf,
-		       size_t len, bool write)
-{
-	if (!len)
-		return 0;
-	if (pa + len - 1 < pa)
-		return -EFAULT;
-
-	while (len) {
-		size_t off = offset_in_page(pa);
-		size_t n = min_t(size_t, len, PAGE_SIZE - off);
-		unsigned long pfn = PHYS_PFN(pa);
-		void *va;
-
-		/* A driver bug must fail the access, not fault the kernel. */
-		if (!pfn_valid(pfn))
-			return -EFAULT;
-		va = kmap_local_page(pfn_to_page(pfn));
-		if (write)
-			memcpy(va + off, buf, n);
-		else
-			memcpy(buf, va + off, n);
-		kunmap_local(va);
-		buf += n;
-		pa += n;
-		len -= n;
-	}
-	return 0;
-}
-
-/* Single 16-bit accesses, as the driver's, so no index is seen torn. */
-int vhost_mdev_kdma_u16(struct vhost_mdev_device *vmdev, u64 pa, u16 *val,
-			bool write)
-{
-	unsigned long pfn = PHYS_PFN(pa);
-	u16 *p;
-
-	if ((pa & 1) || !pfn_valid(pfn))
-		return -EFAULT;
-	p = kmap_local_page(pfn_to_page(pfn)) + offset_in_page(pa);
-	if (write)
-		WRITE_ONCE(*p, *val);
-	else
-		*val = READ_ONCE(*p);
-	kunmap_local(p);
-	return 0;
-}
-
 /* --- interrupts from the parent ----------------------------------------- */
 
 /*
@@ -104,12 +55,12 @@ int vhost_mdev_kdma_u16(struct vhost_mdev_device *vmdev, u64 pa, u16 *val,
  * their callbacks with bottom halves off, as from a hard interrupt: NAPI
  * raises its softirq, and local_bh_enable() runs it.
  */
-void vhost_mdev_virtio_call(struct vhost_mdev_device *vmdev, u16 vq)
+static void vhost_mdev_virtio_call(struct vhost_mdev_device *vmdev, u16 vq)
 {
 	struct vhost_mdev_virtio *vv = vmdev->virtio;
 	struct virtqueue *q;
 
-	q = vv->vqs[array_index_nospec(vq, vmdev->nvqs)];
+	q = vv->vqs[vq];
 	if (!q)
 		return;
 	local_bh_disable();
@@ -118,10 +69,18 @@ void vhost_mdev_virtio_call(struct vhost_mdev_device *vmdev, u16 vq)
 }
 
 /* The device stopped itself: the driver sees DEVICE_NEEDS_RESET. */
-void vhost_mdev_virtio_error(struct vhost_mdev_device *vmdev)
+static void vhost_mdev_virtio_error(struct vhost_mdev_device *vmdev)
 {
 	virtio_config_changed(&vmdev->virtio->vdev);
 }
+
+/* The kernel's virtio driver: DMA API mappings, vring_interrupt(). */
+const struct vhost_mdev_consumer_ops vhost_mdev_virtio_consumer = {
+	.rw	= vhost_mdev_kdma_rw,
+	.u16	= vhost_mdev_kdma_u16,
+	.call	= vhost_mdev_virtio_call,
+	.error	= vhost_mdev_virtio_error,
+};
 
 /* --- virtio_config_ops -------------------------------------------------- */
 
@@ -329,9 +288,9 @@ static u64 vhost_mdev_virtio_get_features(struct virtio_device *vdev)
 {
 	struct vhost_mdev_device *vmdev = vhost_mdev_virtio_of(vdev)->vmdev;
 
-	/* Physical addresses: never offer VIRTIO_F_ACCESS_PLATFORM. */
-	return vmdev->ops->get_features(vmdev) &
-	       ~BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
+	/* DMA goes through our dma_map_ops: the driver must map. */
+	return vmdev->ops->get_features(vmdev) |
+	       BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
 }
 
 static int vhost_mdev_virtio_finalize_features(struct virtio_device *vdev)
@@ -343,9 +302,12 @@ static int vhost_mdev_virtio_finalize_features(struct virtio_device *vdev)
 	/* Drop the transport bits this transport does not implement. */
 	vring_transport_features(vdev);
 	features = vdev->features;
-	/* The transport speaks modern virtio only. */
-	if (!(features & BIT_ULL(VIRTIO_F_VERSION_1)))
+	/* The transport speaks modern virtio only, through the DMA API. */
+	if (!(features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
+	    !(features & BIT_ULL(VIRTIO_F_ACCESS_PLATFORM)))
 		return -ENODEV;
+	/* A transport feature: the parent never sees it. */
+	features &= ~BIT_ULL(VIRTIO_F_ACCESS_PLATFORM);
 
 	mutex_lock(&vmdev->lock);
 	if (vmdev->state != VHOST_MDEV_S_STOPPED)
@@ -405,6 +367,12 @@ int vhost_mdev_virtio_probe(struct vhost_mdev_device *vmdev)
 		return -ENOMEM;
 	}
 	vv->vmdev = vmdev;
+	ret = vhost_mdev_kdma_init(vmdev, vhost_mdev_dev(vmdev));
+	if (ret) {
+		kfree(vv->vqs);
+		kfree(vv);
+		return ret;
+	}
 	vv->vdev.dev.parent = vhost_mdev_dev(vmdev);
 	vv->vdev.dev.release = vhost_mdev_virtio_release;
 	vv->vdev.config = &vhost_mdev_virtio_config_ops;
@@ -417,6 +385,7 @@ int vhost_mdev_virtio_probe(struct vhost_mdev_device *vmdev)
 		vmdev->virtio = NULL;
 		/* The virtio core may hold a reference: release frees vv. */
 		put_device(&vv->vdev.dev);
+		vhost_mdev_kdma_exit(vmdev);
 		return ret;
 	}
 	return 0;
@@ -430,4 +399,5 @@ void vhost_mdev_virtio_remove(struct vhost_mdev_device *vmdev)
 		return;
 	unregister_virtio_device(&vv->vdev);
 	vmdev->virtio = NULL;
+	vhost_mdev_kdma_exit(vmdev);
 }

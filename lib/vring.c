@@ -165,9 +165,26 @@ bool vhm_vring_kick_needed(struct vhm_vring *vr)
 	return !(vhm_read16(&vr->used->flags) & VRING_USED_F_NO_NOTIFY);
 }
 
+/*
+ * A device that writes used->idx bytewise (vhost-mdev's VFIO path copies
+ * with copy_to_user) can be seen half way through a store that carries
+ * into the high byte: the value is then off by 256 or more, out of the
+ * ring's range. Such a value is read again; the store completes within a
+ * few instructions.
+ */
+#define VHM_USED_IDX_TRIES	100000
+
 uint16_t vhm_vring_pending_used(const struct vhm_vring *vr)
 {
-	return (uint16_t)(vhm_read16(&vr->used->idx) - vr->last_used);
+	uint16_t pending;
+	int i;
+
+	for (i = 0; i < VHM_USED_IDX_TRIES; i++) {
+		pending = (uint16_t)(vhm_read16(&vr->used->idx) - vr->last_used);
+		if (pending <= vr->num)
+			return pending;
+	}
+	return 0;	/* device bug: an index it can never have written */
 }
 
 void *vhm_vring_get_used(struct vhm_vring *vr, uint32_t *len)

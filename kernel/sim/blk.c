@@ -16,7 +16,9 @@
 #include <linux/atomic.h>
 #include <linux/device.h>
 #include <linux/highmem.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/sched/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
@@ -87,6 +89,8 @@ struct vhost_mdev_sim_blk {
 
 	/* Page index -> page; the xarray's own lock guards it. */
 	struct xarray store;
+	/* The owner's memory cgroup, charged for the store; set by start. */
+	struct mem_cgroup *memcg;
 
 	atomic64_t reads;
 	atomic64_t writes;
@@ -134,13 +138,19 @@ static void vhost_mdev_sim_blk_default_config(struct vhost_mdev_sim_blk *blk)
 static struct page *vhost_mdev_sim_blk_page(struct vhost_mdev_sim_blk *blk,
 					    unsigned long idx, bool alloc)
 {
+	struct mem_cgroup *old_memcg;
 	struct page *page, *old;
 
 	page = xa_load(&blk->store, idx);
 	if (page || !alloc)
 		return page;
-	/* Zero-filled: a partial write leaves the rest of the page zero. */
-	page = alloc_page(GFP_NOIO | __GFP_ZERO);
+	/*
+	 * Zero-filled: a partial write leaves the rest of the page zero.
+	 * Charged to the owner: the disk grows with what it writes.
+	 */
+	old_memcg = set_active_memcg(blk->memcg);
+	page = alloc_page(GFP_NOIO | __GFP_ZERO | __GFP_ACCOUNT);
+	set_active_memcg(old_memcg);
 	if (!page)
 		return ERR_PTR(-ENOMEM);
 	old = xa_store(&blk->store, idx, page, GFP_NOIO);
@@ -432,8 +442,14 @@ static void vhost_mdev_sim_blk_work(struct work_struct *work)
 		vhost_mdev_vq_process(blk->vmdev, 0);
 
 	for (n = 0; n < budget; n++) {
-		if (!READ_ONCE(blk->running) || vhost_mdev_failed(blk->vmdev))
+		if (vhost_mdev_failed(blk->vmdev))
 			return;
+		/*
+		 * Stopping: leave the loop but still signal what this run
+		 * completed, or the next start would forget it.
+		 */
+		if (!READ_ONCE(blk->running))
+			break;
 		ret = vhost_mdev_sim_blk_one(blk);
 		if (ret <= 0)
 			break;
@@ -452,7 +468,7 @@ static void vhost_mdev_sim_blk_work(struct work_struct *work)
 	if (called)
 		atomic64_inc(&blk->interrupts);
 	/* Budget used up: more may be pending, yield and come back. */
-	if (n == budget)
+	if (n == budget && READ_ONCE(blk->running))
 		queue_work(vhost_mdev_sim_wq, &blk->work);
 }
 
@@ -524,9 +540,18 @@ static int vhost_mdev_sim_blk_set_features(struct vhost_mdev_device *vmdev,
 	return 0;
 }
 
+/*
+ * Up to write_zeroes_may_unmap and its padding: the fields of the features
+ * offered. Later kernels grew the struct (secure erase, zoned); the size
+ * the device reports must not follow the headers it was built with.
+ */
+#define VHOST_MDEV_SIM_BLK_CONFIG_SIZE \
+	offsetofend(struct virtio_blk_config, unused1)
+
 static u32 vhost_mdev_sim_blk_get_config_size(struct vhost_mdev_device *vmdev)
 {
-	return sizeof(struct virtio_blk_config);
+	BUILD_BUG_ON(VHOST_MDEV_SIM_BLK_CONFIG_SIZE != 60);
+	return VHOST_MDEV_SIM_BLK_CONFIG_SIZE;
 }
 
 static void vhost_mdev_sim_blk_get_config(struct vhost_mdev_device *vmdev,
@@ -552,6 +577,8 @@ static int vhost_mdev_sim_blk_start(struct vhost_mdev_device *vmdev)
 
 	lockdep_assert_held(&vmdev->lock);
 	vhost_mdev_sim_ring_init(&blk->ring, vmdev, 0, le);
+	/* Called by the owner (SET_STATE) or the virtio driver's probe. */
+	blk->memcg = get_mem_cgroup_from_mm(current->mm);
 	WRITE_ONCE(blk->running, true);
 	/* Process whatever the driver published before the start. */
 	queue_work(vhost_mdev_sim_wq, &blk->work);
@@ -566,6 +593,8 @@ static void vhost_mdev_sim_blk_stop(struct vhost_mdev_device *vmdev)
 	WRITE_ONCE(blk->running, false);
 	/* Waits for a running batch; a requeue from it is cancelled too. */
 	cancel_work_sync(&blk->work);
+	mem_cgroup_put(blk->memcg);
+	blk->memcg = NULL;
 }
 
 /* Atomic context: the kick eventfd's wake-up or virtqueue_notify(). */

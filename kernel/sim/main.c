@@ -54,10 +54,37 @@ static const struct kernel_param_ops vhost_mdev_sim_positive_ops = {
 	.get = param_get_uint,
 };
 
+/*
+ * A stop waits for the frame in progress: bound the added time so it never
+ * sleeps in D state for long.
+ */
+#define VHOST_MDEV_SIM_LATENCY_MAX	(10 * NSEC_PER_MSEC)
+
+static int vhost_mdev_sim_param_latency(const char *val,
+					const struct kernel_param *kp)
+{
+	unsigned long v;
+	int ret;
+
+	ret = kstrtoul(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v > VHOST_MDEV_SIM_LATENCY_MAX)
+		return -ERANGE;
+	*(unsigned long *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_latency_ops = {
+	.set = vhost_mdev_sim_param_latency,
+	.get = param_get_ulong,
+};
+
 static unsigned long vhost_mdev_sim_latency_ns;
-module_param_named(latency_ns, vhost_mdev_sim_latency_ns, ulong, 0644);
+module_param_cb(latency_ns, &vhost_mdev_sim_latency_ops,
+		&vhost_mdev_sim_latency_ns, 0644);
 MODULE_PARM_DESC(latency_ns,
-		 "Added processing time per frame or request in ns (default: 0)");
+		 "Added processing time per frame or request in ns, at most 10000000 (default: 0)");
 
 static unsigned int vhost_mdev_sim_batch = 64;
 module_param_cb(batch, &vhost_mdev_sim_positive_ops, &vhost_mdev_sim_batch,

@@ -55,6 +55,8 @@ struct vhost_mdev_sim {
 	struct vhost_mdev_sim_ring rings[VHOST_MDEV_SIM_NVQS];
 	size_t hdr_len;
 	u8 *frame;
+	/* The RX chain being filled, read from the ring once: num_max. */
+	struct vhost_mdev_sim_desc *rx_segs;
 
 	atomic64_t frames;
 	atomic64_t bytes;
@@ -115,42 +117,47 @@ static int vhost_mdev_sim_gather(struct vhost_mdev_sim *sim, u16 head,
 	return 0;
 }
 
-/* Room in the RX chain at head, without writing anything. */
-static int vhost_mdev_sim_rx_room(struct vhost_mdev_sim *sim, u16 head,
-				  size_t *room)
+/*
+ * Copy the RX chain at head into rx_segs, once: the driver may rewrite its
+ * descriptors while the device fills them, so they are not read again.
+ */
+static int vhost_mdev_sim_rx_chain(struct vhost_mdev_sim *sim, u16 head,
+				   unsigned int *nsegs, size_t *room)
 {
 	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
 	struct vhost_mdev_sim_chain c;
 	struct vhost_mdev_sim_desc d;
 	int ret;
 
+	*nsegs = 0;
 	*room = 0;
 	vhost_mdev_sim_chain_init(&c, head, true);
-	while ((ret = vhost_mdev_sim_chain_next(rx, &c, &d)) > 0)
+	/* The chain walker bounds the chain by the ring size: it fits. */
+	while ((ret = vhost_mdev_sim_chain_next(rx, &c, &d)) > 0) {
+		sim->rx_segs[(*nsegs)++] = d;
 		*room += d.len;
+	}
 	return ret;
 }
 
-static int vhost_mdev_sim_scatter(struct vhost_mdev_sim *sim, u16 head,
-				  const u8 *src, size_t len)
+static int vhost_mdev_sim_scatter(struct vhost_mdev_sim *sim,
+				  unsigned int nsegs, const u8 *src,
+				  size_t len)
 {
-	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
-	struct vhost_mdev_sim_chain c;
-	struct vhost_mdev_sim_desc d;
+	unsigned int i;
 	int ret;
 
-	vhost_mdev_sim_chain_init(&c, head, true);
-	while (len && (ret = vhost_mdev_sim_chain_next(rx, &c, &d)) > 0) {
-		size_t n = min_t(size_t, len, d.len);
+	for (i = 0; i < nsegs && len; i++) {
+		size_t n = min_t(size_t, len, sim->rx_segs[i].len);
 
-		ret = vhost_mdev_dma_write(sim->vmdev, d.addr, src, n);
+		ret = vhost_mdev_dma_write(sim->vmdev, sim->rx_segs[i].addr,
+					   src, n);
 		if (ret)
 			return ret;
 		src += n;
 		len -= n;
 	}
-	/* The chain shrank since vhost_mdev_sim_rx_room(): a driver bug. */
-	return len ? -EINVAL : 0;
+	return 0;
 }
 
 /*
@@ -176,6 +183,7 @@ static int vhost_mdev_sim_xmit_one(struct vhost_mdev_sim *sim, u16 *err_vq)
 	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
 	struct virtio_net_hdr_v1 *hdr = (void *)sim->frame;
 	u16 pending, tx_head, rx_head;
+	unsigned int nsegs;
 	size_t len, room;
 	int ret;
 
@@ -205,7 +213,7 @@ static int vhost_mdev_sim_xmit_one(struct vhost_mdev_sim *sim, u16 *err_vq)
 	*err_vq = VHOST_MDEV_SIM_RX;
 	ret = vhost_mdev_sim_ring_head(rx, &rx_head);
 	if (!ret)
-		ret = vhost_mdev_sim_rx_room(sim, rx_head, &room);
+		ret = vhost_mdev_sim_rx_chain(sim, rx_head, &nsegs, &room);
 	if (ret)
 		return ret;
 
@@ -218,7 +226,7 @@ static int vhost_mdev_sim_xmit_one(struct vhost_mdev_sim *sim, u16 *err_vq)
 		hdr->gso_type = VIRTIO_NET_HDR_GSO_NONE;
 		if (sim->hdr_len == sizeof(*hdr))
 			hdr->num_buffers = __cpu_to_virtio16(rx->le, 1);
-		ret = vhost_mdev_sim_scatter(sim, rx_head, sim->frame, len);
+		ret = vhost_mdev_sim_scatter(sim, nsegs, sim->frame, len);
 		if (!ret)
 			ret = vhost_mdev_sim_ring_push(rx, rx_head, len);
 		if (ret)
@@ -248,8 +256,14 @@ static void vhost_mdev_sim_work(struct work_struct *work)
 	int i, ret = 0;
 
 	for (n = 0; n < budget; n++) {
-		if (!READ_ONCE(sim->running) || vhost_mdev_failed(sim->vmdev))
+		if (vhost_mdev_failed(sim->vmdev))
 			return;
+		/*
+		 * Stopping: leave the loop but still signal what this run
+		 * completed, or the next start would forget it.
+		 */
+		if (!READ_ONCE(sim->running))
+			break;
 		ret = vhost_mdev_sim_xmit_one(sim, &vq);
 		if (ret <= 0)
 			break;
@@ -273,7 +287,7 @@ static void vhost_mdev_sim_work(struct work_struct *work)
 			atomic64_inc(&sim->interrupts);
 	}
 	/* Budget used up: more may be pending, yield and come back. */
-	if (n == budget)
+	if (n == budget && READ_ONCE(sim->running))
 		queue_work(vhost_mdev_sim_wq, &sim->work);
 }
 
@@ -294,6 +308,13 @@ static int vhost_mdev_sim_init(struct vhost_mdev_device *vmdev)
 	}
 	sim->vmdev = vmdev;
 	sim->num_max = vhost_mdev_sim_queue_size();
+	sim->rx_segs = kvcalloc(sim->num_max, sizeof(*sim->rx_segs),
+				GFP_KERNEL);
+	if (!sim->rx_segs) {
+		kvfree(sim->frame);
+		kfree(sim);
+		return -ENOMEM;
+	}
 	INIT_WORK(&sim->work, vhost_mdev_sim_work);
 	vhost_mdev_sim_default_config(sim);
 	vmdev->priv = sim;
@@ -305,6 +326,7 @@ static void vhost_mdev_sim_release(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 
 	cancel_work_sync(&sim->work);
+	kvfree(sim->rx_segs);
 	kvfree(sim->frame);
 	kfree(sim);
 	vmdev->priv = NULL;

@@ -97,8 +97,8 @@ void vhost_mdev_sim_chain_init_mixed(struct vhost_mdev_sim_chain *c,
 /*
  * The next descriptor of the chain: 1 and *d filled, 0 past the end, or a
  * negative errno for a ring error (bad index, loop, indirect descriptor,
- * wrong direction, readable after writable in a mixed chain) or a DMA
- * failure.
+ * wrong direction, readable after writable in a mixed chain, a buffer that
+ * wraps) or a DMA failure.
  */
 int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 			      struct vhost_mdev_sim_chain *c,
@@ -127,6 +127,9 @@ int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 		return -EINVAL;
 	d->addr = __virtio64_to_cpu(r->le, desc.addr);
 	d->len = __virtio32_to_cpu(r->le, desc.len);
+	/* A buffer that wraps the address space is no buffer. */
+	if (d->len && d->addr + d->len - 1 < d->addr)
+		return -EINVAL;
 	if (flags & VRING_DESC_F_NEXT)
 		c->next = __virtio16_to_cpu(r->le, desc.next);
 	else
