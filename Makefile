@@ -21,6 +21,14 @@ CLANG ?= clang
 BPFTOOL ?= bpftool
 GUEST_RUN ?= scripts/guest-run
 GUEST_TIMEOUT ?= 1800
+# The guest kernel that modules build against and guests boot: 6.1 (Debian's
+# stock kernel) or debug (built from Debian's source with KASAN, lockdep and
+# kmemleak; cached after the first build, which takes tens of minutes).
+KERNEL ?= 6.1
+KERNELS := 6.1 debug
+ifneq ($(words $(filter $(KERNELS),$(KERNEL))) $(words $(KERNEL)),1 1)
+$(error unknown KERNEL=$(KERNEL): valid are $(KERNELS))
+endif
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE
@@ -29,10 +37,10 @@ override CPPFLAGS += -I$(CURDIR)/include/uapi -I$(CURDIR)/tests -I$(CURDIR)/lib
 # depend on anything but the kernel.
 LDFLAGS ?=
 
-export OUT V
+export OUT V KERNEL
 
-.PHONY: all deps kernel-cache modules tests test test-host test-guest \
-	bench trace shell clean help
+.PHONY: all deps kernel-cache modules tests test test-debug test-host \
+	test-guest bench trace shell clean help
 
 all: modules tests bpf
 
@@ -40,6 +48,7 @@ help:
 	@echo 'make all      build the modules, the tests (and every other part)'
 	@echo 'make deps     install the Debian packages the project needs'
 	@echo 'make test     host unit tests, then guest tests in one boot'
+	@echo 'make test-debug           make test on the debug kernel (KERNEL=debug)'
 	@echo 'make bench    run the benchmarks in the guest'
 	@echo 'make trace    a BPF tool live in the guest during a workload (TOOL=, ARGS=)'
 	@echo 'make plot RUN=<run>        plots of a saved run, no guest'
@@ -48,6 +57,10 @@ help:
 	@echo 'make baseline RUN=<run>    make a run the committed baseline'
 	@echo 'make shell    interactive shell in the guest, project mounted'
 	@echo 'make clean    remove $(OUT)'
+	@echo
+	@echo 'KERNEL=6.1|debug  the guest kernel of every target that builds modules or'
+	@echo '                  boots a guest (default 6.1, the stock Debian kernel; debug:'
+	@echo '                  KASAN, lockdep, kmemleak, built once from linux-source-6.1)'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -59,10 +72,13 @@ kernel-cache: deps
 
 KMOD_DIRS := $(wildcard kernel/Kbuild) tests/kmod/Kbuild
 
+# One output folder per kernel release, so the kernels' modules coexist; the
+# guest takes those of its own `uname -r`.
 modules: kernel-cache
 	$(call msg,KBUILD,$(dir $(KMOD_DIRS)))
-	$(Q)for d in $(dir $(KMOD_DIRS)); do \
-		scripts/build-modules.sh $$d $(OUT)/$$d || exit 1; \
+	$(Q)abi=$$(. scripts/env.sh && vhm_kernel_abi) || exit 1; \
+	for d in $(dir $(KMOD_DIRS)); do \
+		scripts/build-modules.sh $$d $(OUT)/modules/$$abi/$$d || exit 1; \
 	done
 
 # --- tests -----------------------------------------------------------------
@@ -82,6 +98,9 @@ tests: $(UNIT_BINS) $(GUEST_BINS)
 
 test: all
 	$(Q)scripts/run-tests
+
+test-debug:
+	$(Q)$(MAKE) --no-print-directory test KERNEL=debug
 
 test-host: tests
 	$(Q)scripts/run-tests --host-only

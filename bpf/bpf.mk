@@ -1,5 +1,6 @@
-# BPF tools: CO-RE programs against the guest kernel's vmlinux.h, libbpf
+# BPF tools: CO-RE programs against the stock guest kernel's vmlinux.h, libbpf
 # skeletons, loaders linked statically. Included from the top Makefile.
+# Built once whatever KERNEL says: CO-RE relocates them on the debug kernel.
 
 BPF_TOOLS := vhmtrace vhmlat vhmtop
 BPF_OUT := $(OUT)/bpf
@@ -10,11 +11,12 @@ BPF_LIBS := -static -lbpf -lelf -lz -ljansson
 .PHONY: bpf
 bpf: $(addprefix $(BPF_OUT)/,$(BPF_TOOLS))
 
-# Refreshed from the kernel cache only when it differs, so tools do not
-# rebuild on every run.
+# From the stock kernel's cache (KERNEL=6.1) explicitly; copied only when it
+# differs, so tools do not rebuild on every run.
 $(BPF_OUT)/vmlinux.h: | kernel-cache
 	@mkdir -p $(@D)
-	$(Q)src="$$(. scripts/env.sh; vhm_kernel_dir)/vmlinux.h"; \
+	$(Q)KERNEL=6.1 scripts/fetch-kernel.sh
+	$(Q)src="$$(. scripts/env.sh && vhm_stock_kernel_dir)/vmlinux.h"; \
 		cmp -s "$$src" $@ || cp "$$src" $@
 
 $(BPF_OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(BPF_OUT)/vmlinux.h

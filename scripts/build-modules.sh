@@ -1,7 +1,9 @@
 #!/bin/bash
 # Build the out-of-tree modules of SRC (a folder with a Kbuild file) in OUT,
-# against the headers matching the guest kernel, then add module BTF with
-# pahole so /sys/kernel/btf/<module> exists in the guest.
+# against the guest kernel KERNEL selects (6.1: the Debian headers; debug:
+# its object tree), with module BTF so /sys/kernel/btf/<module> exists in the
+# guest: pahole adds it for the stock kernel (Kbuild skips it there for want
+# of a vmlinux); the debug tree has its vmlinux, so Kbuild adds it itself.
 # usage: build-modules.sh SRC OUT
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -10,9 +12,13 @@ src=$(cd "$1" && pwd)
 out=$2
 abi=$(vhm_kernel_abi)
 kdir=$(vhm_kernel_dir)
-build=/usr/src/linux-headers-$abi
-[ -d "$build" ] || vhm_die "no headers at $build: run 'make deps'"
-[ -f "$kdir/vmlinux" ] || vhm_die "no $kdir/vmlinux: run scripts/fetch-kernel.sh"
+build=$(vhm_kernel_build)
+if [ "$VHM_KERNEL" = debug ]; then
+	[ -f "$build/vmlinux" ] || vhm_die "no kernel tree at $build: run 'make kernel-cache KERNEL=debug'"
+else
+	[ -d "$build" ] || vhm_die "no headers at $build: run 'make deps'"
+fi
+[ -f "$kdir/vmlinux" ] || vhm_die "no $kdir/vmlinux: run 'make kernel-cache KERNEL=$VHM_KERNEL'"
 
 # Kbuild writes beside its sources: mirror SRC into OUT as symlinks.
 mkdir -p "$out"
@@ -30,6 +36,13 @@ make -s -C "$build" M="$(cd "$out" && pwd)" KBUILD_VERBOSE=$kv \
 	VHM_TOP="$VHM_TOP" modules 2>&1 |
 	grep -v 'Skipping BTF generation' >&2 || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
+
+if [ "$VHM_KERNEL" = debug ]; then
+	find "$out" -name '*.ko' | while read -r ko; do
+		readelf -S "$ko" | grep -q '\.BTF' || vhm_die "Kbuild left no BTF in $ko"
+	done
+	exit 0
+fi
 
 flags=$(PAHOLE=pahole "$build/scripts/pahole-flags.sh")
 find "$out" -name '*.ko' | while read -r ko; do

@@ -1,9 +1,12 @@
 #!/bin/bash
-# Install the Debian packages listed in scripts/packages.txt that are missing.
+# Install the Debian packages listed in scripts/packages.txt (or in LIST, a
+# file of the same format) that are missing.
+# usage: deps.sh [LIST]
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
-list=$VHM_TOP/scripts/packages.txt
+list=${1:-$VHM_TOP/scripts/packages.txt}
+[ -f "$list" ] || vhm_die "no package list $list"
 missing=()
 while read -r pkg _; do
 	case "$pkg" in ''|'#'*) continue ;; esac

@@ -2,9 +2,16 @@
 # Fetch the Debian kernel image matching the installed linux-headers-amd64
 # into the cache, once: vmlinuz, modules (with modules.dep), the BTF vmlinux,
 # vmlinux.h and the guest initramfs. A second run downloads nothing.
+# With KERNEL=debug, scripts/build-debug-kernel.sh builds the debug kernel
+# into its own cache folder instead, then the same vmlinux.h and initramfs.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
+vhm_kernel_check
+# First: it installs linux-source-6.1, which the debug ABI comes from.
+if [ "$VHM_KERNEL" = debug ]; then
+	"$VHM_TOP/scripts/build-debug-kernel.sh"
+fi
 abi=$(vhm_kernel_abi)
 kdir=$(vhm_kernel_dir)
 pkg=linux-image-$abi
@@ -52,6 +59,7 @@ gen_vmlinux_h() {
 }
 
 # Modules the initramfs loads, in dependency order, to mount the host root.
+# Built-in ones (the debug kernel has them all) show as "builtin", no insmod.
 INITRD_MODULES="virtio_pci 9pnet_virtio 9p"
 
 build_initramfs() {
@@ -81,7 +89,9 @@ build_initramfs() {
 }
 
 mkdir -p "$VHM_CACHE"
-fetch_image
-extract_vmlinux
+if [ "$VHM_KERNEL" != debug ]; then
+	fetch_image
+	extract_vmlinux
+fi
 gen_vmlinux_h
 build_initramfs

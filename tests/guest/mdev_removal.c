@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 #include "harness.h"
 #include "vhm_dev.h"
@@ -14,10 +15,14 @@
 #define BUFSZ	2048u
 #define MEMSZ	(4u << 20)
 
-/* The simulator .ko beside this binary's build tree. */
+/*
+ * The simulator .ko this binary's build tree holds for the running kernel:
+ * <out>/modules/<uname -r>/kernel/.
+ */
 static int sim_ko_path(char *buf, size_t size)
 {
-	char exe[PATH_MAX - 32];
+	char exe[PATH_MAX - 128];
+	struct utsname uts;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	char *p;
 	int i;
@@ -32,7 +37,9 @@ static int sim_ko_path(char *buf, size_t size)
 			return -1;
 		*p = 0;
 	}
-	snprintf(buf, size, "%s/kernel/vhost_mdev_sim.ko", exe);
+	if (uname(&uts))
+		return -1;
+	snprintf(buf, size, "%s/modules/%s/kernel/vhost_mdev_sim.ko", exe, uts.release);
 	return access(buf, R_OK);
 }
 

@@ -2,10 +2,14 @@
 # The guest test suite, run inside the guest by scripts/run-tests: loads the
 # project's modules, runs every guest test (C binaries built into
 # .output/tests/guest/ and tests/guest/*.t scripts), each printing TAP, and
-# ends with the dmesg guard. Arguments: run only these tests instead.
+# ends with the kmemleak check (on a kernel with kmemleak: KERNEL=debug) and
+# the dmesg guard. Arguments: run only these tests instead.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$top/.output}
+# The modules built for the running kernel (make modules KERNEL=...).
+kmods=$out/modules/$(uname -r)
+kmemleak=/sys/kernel/debug/kmemleak
 cd "$top" || exit 1
 
 export HARNESS_TIMEOUT=${HARNESS_TIMEOUT:-300}
@@ -18,6 +22,48 @@ start=$(dmesg | grep -n 'vhm-suite: start' | tail -1 | cut -d: -f1)
 failed=0
 tap_line() { echo "$1"; [ "${1#not ok}" = "$1" ] || failed=1; }
 
+# Leaks found before the suite (boot, the runner) are not ours: scan once and
+# mark them seen, so only what the suite leaks is reported at the end.
+if [ -w "$kmemleak" ]; then
+	echo "# kmemleak: scan and clear what boot left"
+	echo scan > "$kmemleak" 2>/dev/null
+	echo clear > "$kmemleak" 2>/dev/null
+fi
+
+# kmemleak_check: after the modules are gone, two scans a few seconds apart
+# (a pointer may sit in a register or a stack for a moment), then fail on any
+# leak allocated from our modules: a backtrace naming vhost_mdev (or
+# vhm_selftest), or a frame kallsyms cannot name any more, which is code of a
+# module since unloaded. Other suspects are printed as comments.
+kmemleak_check() {
+	local recs n
+	echo "# kmemleak"
+	if ! { echo scan > "$kmemleak"; } 2>/dev/null; then
+		tap_line "not ok 1 suite: kmemleak scan (kmemleak disabled itself: see dmesg)"
+		return
+	fi
+	sleep 5
+	echo scan > "$kmemleak" 2>/dev/null
+	# One line per suspect, "1|..." when ours, "0|..."; its lines joined by '|'.
+	recs=$(awk '
+		function flush() {
+			if (rec == "") return
+			mine = rec ~ /vhost_mdev|vhm_selftest|\] 0x[0-9a-f]+(\||$)/
+			print (mine ? 1 : 0) "|" rec
+		}
+		/^unreferenced object/ { flush(); rec = $0; next }
+		{ sub(/^ +/, ""); rec = rec "|" $0 }
+		END { flush() }' "$kmemleak")
+	grep '^0|' <<<"$recs" | cut -d'|' -f2- | tr '|' '\n' | sed 's/^/# kmemleak (not ours): /'
+	n=$(grep -c '^1|' <<<"$recs")
+	if [ "$n" -gt 0 ]; then
+		grep '^1|' <<<"$recs" | cut -d'|' -f2- | tr '|' '\n' | sed 's/^/# kmemleak: /'
+		tap_line "not ok 1 suite: kmemleak finds no leak from our modules ($n found)"
+	else
+		tap_line "ok 1 suite: kmemleak finds no leak from our modules ($(grep -c '^0|' <<<"$recs") other suspects)"
+	fi
+}
+
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
@@ -27,7 +73,7 @@ else
 	done
 fi
 
-if [ -x "$top/scripts/vhm-modules" ] && [ -f "$out/kernel/vhost_mdev.ko" ]; then
+if [ -x "$top/scripts/vhm-modules" ] && [ -f "$kmods/kernel/vhost_mdev.ko" ]; then
 	echo "# load modules"
 	if "$top/scripts/vhm-modules" load; then
 		tap_line "ok 1 suite: load the project's modules"
@@ -48,10 +94,12 @@ for t in "${tests[@]}"; do
 	fi
 done
 
-if [ -x "$top/scripts/vhm-modules" ] && [ -f "$out/kernel/vhost_mdev.ko" ]; then
+if [ -x "$top/scripts/vhm-modules" ] && [ -f "$kmods/kernel/vhost_mdev.ko" ]; then
 	"$top/scripts/vhm-modules" unload ||
 		tap_line "not ok 1 suite: unload the project's modules"
 fi
+
+[ -w "$kmemleak" ] && kmemleak_check
 
 echo "# dmesg guard"
 bad=$(dmesg | tail -n +"$start" | "$top/scripts/dmesg-guard")
