@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhm-traffic: keep one instance busy until the deadline with the
+ * project's own userspace driver (lib/): virtio-net loopback frames of
+ * random sizes and batches, or virtio-blk writes and read-backs of random
+ * blocks (--blk). The device is closed and opened again every few seconds,
+ * so set-up and tear-down race whatever else runs (tracers above all).
+ *
+ * It waits for completions the way a real driver does, interrupts on and a
+ * call eventfd to sleep on, but never for ever: used entries that sit there
+ * for two seconds with interrupts on and no call are a lost interrupt, no
+ * progress for --stall seconds is a stall, a read that does not return what
+ * was written is corruption, ERROR on an instance nobody abuses is a device
+ * error. Each is a violation: reported on stderr, exit status 1.
+ */
+#include <inttypes.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <linux/vhost_mdev.h>
+
+#include "blk.h"
+#include "dev.h"
+#include "opts.h"
+#include "stress.h"
+
+/* Interrupts on, used entries pending, no call for this long: lost. */
+#define TRAFFIC_LOST_MS		2000
+#define TRAFFIC_BLOCKS		256
+#define TRAFFIC_BLOCK_SIZE	4096u
+#define TRAFFIC_DEPTH		32
+
+static struct {
+	const char *device;
+	const char *seed;
+	const char *counts;
+	double duration;
+	double reopen;
+	double stall;
+	bool blk;
+} cfg;
+
+static const struct vhm_opt traffic_opts[] = {
+	{ "device", 'd', "UUID", VHM_OPT_STR, &cfg.device, "",
+	  "vhost-mdev instance (net, or blk with --blk; required)" },
+	{ "time", 't', "SECS", VHM_OPT_DOUBLE, &cfg.duration, "10",
+	  "run this long" },
+	{ "blk", 'b', NULL, VHM_OPT_FLAG, &cfg.blk, NULL,
+	  "drive a virtio-blk instance: writes, read-backs, flushes" },
+	{ "reopen", 'r', "SECS", VHM_OPT_DOUBLE, &cfg.reopen, "3",
+	  "close and open the device again after up to this long" },
+	{ "stall", 'S', "SECS", VHM_OPT_DOUBLE, &cfg.stall, "30",
+	  "no completion for this long with work in flight is a stall" },
+	{ "seed", 's', "N", VHM_OPT_STR, &cfg.seed, "",
+	  "random seed (default: from the clock; printed either way)" },
+	{ "counts", 'c', "FILE", VHM_OPT_STR, &cfg.counts, "",
+	  "write the counters here for scripts/stress" },
+	{ 0 },
+};
+
+static const char traffic_doc[] =
+	"Traffic on one vhost-mdev instance until the deadline, through the "
+	"project's userspace driver, reopening the device now and then; lost "
+	"interrupts, stalls, device errors and corrupted reads are reported.\v"
+	"Examples:\n"
+	"  vhm-traffic -d $NET_UUID -t 60\n"
+	"  vhm-traffic -d $BLK_UUID --blk -t 60\n";
+
+static struct {
+	uint64_t frames;		/* net: frames looped; blk: requests */
+	uint64_t bytes;
+	uint64_t interrupts;
+	uint64_t opens;
+	uint64_t violations;
+} st;
+
+static struct vhm_rng rng;
+
+static void traffic_counts(void)
+{
+	const struct vhm_stress_count c[] = {
+		{ "frames", st.frames },
+		{ "bytes", st.bytes },
+		{ "interrupts", st.interrupts },
+		{ "opens", st.opens },
+		{ "violations", st.violations },
+	};
+
+	vhm_stress_counts_write(cfg.counts, c, sizeof(c) / sizeof(c[0]));
+}
+
+/*
+ * Sleep on the call eventfd until used entries are there. 1: entries
+ * pending; 0: none came within timeout_ms; -1: entries came in the whole
+ * TRAFFIC_LOST_MS with interrupts on and no call (lost interrupt).
+ */
+static int traffic_wait(struct vhm_vring *vr, int call_fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = call_fd, .events = POLLIN };
+	uint64_t cnt;
+	int ret;
+
+	if (vhm_vring_pending_used(vr))
+		return 1;
+	/* Ask for an interrupt; an entry that raced in needs none. */
+	if (!vhm_vring_enable_cb(vr))
+		goto ready;
+	ret = poll(&p, 1, timeout_ms);
+	if (ret > 0 && read(call_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
+		st.interrupts++;
+	if (ret == 0 && vhm_vring_pending_used(vr)) {
+		/* The call may come at the end of the device's batch. */
+		ret = poll(&p, 1, TRAFFIC_LOST_MS);
+		if (ret == 0) {
+			vhm_vring_disable_cb(vr);
+			return -1;
+		}
+		if (ret > 0 && read(call_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
+			st.interrupts++;
+	}
+ready:
+	vhm_vring_disable_cb(vr);
+	return vhm_vring_pending_used(vr) ? 1 : 0;
+}
+
+/* State of the device behind fd: a violation unless RUNNING. */
+static void traffic_check_state(int fd, const char *what)
+{
+	uint32_t state = 0;
+
+	if (ioctl(fd, VHOST_MDEV_GET_STATE, &state))
+		vhm_stress_violation(&st.violations, "%s: GET_STATE failed: %s",
+				     what, strerror(errno));
+	else if (state != VHOST_MDEV_S_RUNNING)
+		vhm_stress_violation(&st.violations, "%s: device in state %u, "
+				     "not RUNNING", what, state);
+}
+
+/* --- net --------------------------------------------------------------- */
+
+static int traffic_net_session(uint64_t until)
+{
+	static const unsigned int sizes[] = { 64, 128, 256 };
+	struct vhm_dev_opts o = {
+		.backend = "vhost-mdev",
+		.device = cfg.device,
+		.ring_size = sizes[vhm_rng_below(&rng, 3)],
+		.frame_len = 60 + vhm_rng_below(&rng, 1455),
+		.vring_base = (uint16_t)vhm_rng_next(&rng),
+		.peer_cpu = -1,
+	};
+	uint64_t last_progress = vhm_stress_now_ns();
+	struct vhm_dev d;
+	int err;
+
+	err = vhm_dev_open(&d, &o);
+	if (err)
+		return err;
+	st.opens++;
+	vhm_vring_disable_cb(&d.tx.vr);
+	while (!vhm_stress_done() && vhm_stress_now_ns() < until) {
+		unsigned int batch = 1 + vhm_rng_below(&rng, 32);
+		int n, w;
+
+		if (vhm_tx_inflight(&d) + batch <= d.tx.vr.num)
+			vhm_tx_send(&d, batch);
+		n = vhm_tx_complete(&d, false);
+		if (n > 0) {
+			st.frames += n;
+			st.bytes += (uint64_t)n * o.frame_len;
+			last_progress = vhm_stress_now_ns();
+			continue;
+		}
+		if (n < 0)
+			break;
+		if (!vhm_tx_inflight(&d))
+			continue;
+		w = traffic_wait(&d.tx.vr, d.tx.call_fd, 500);
+		if (w < 0)
+			vhm_stress_violation(&st.violations, "net %s: lost interrupt: "
+					     "%u TX used entries pending %d ms with "
+					     "interrupts on and no call (avail %u, "
+					     "used seen %u)", cfg.device,
+					     vhm_vring_pending_used(&d.tx.vr),
+					     TRAFFIC_LOST_MS, d.tx.vr.avail_idx,
+					     d.tx.vr.last_used);
+		if (w == 0 && vhm_stress_now_ns() - last_progress >
+			      (uint64_t)(cfg.stall * 1e9)) {
+			vhm_stress_violation(&st.violations, "net %s: stall: %u "
+					     "frames in flight, no completion for "
+					     "%.0f s", cfg.device, vhm_tx_inflight(&d),
+					     cfg.stall);
+			traffic_check_state(d.fd, "net");
+			break;
+		}
+	}
+	traffic_check_state(d.fd, "net");
+	vhm_dev_close(&d);
+	return 0;
+}
+
+/* --- blk --------------------------------------------------------------- */
+
+struct traffic_req {
+	uint32_t block;
+	uint32_t type;
+	uint32_t gen;
+	uint8_t *buf;
+};
+
+static uint64_t traffic_lba[TRAFFIC_BLOCKS];
+static uint32_t traffic_gen[TRAFFIC_BLOCKS];	/* 0: never written */
+static bool traffic_busy[TRAFFIC_BLOCKS];
+
+static void traffic_pattern(uint8_t *buf, uint32_t block, uint32_t gen)
+{
+	uint32_t *w = (uint32_t *)buf;
+
+	for (unsigned int i = 0; i < TRAFFIC_BLOCK_SIZE / 4; i++)
+		w[i] = (block * 0x9e3779b1u) ^ (gen * 0x85ebca6bu) ^ (i * 0xc2b2ae35u);
+}
+
+static void traffic_blk_done(struct traffic_req *r, uint8_t status)
+{
+	uint8_t expect[TRAFFIC_BLOCK_SIZE];
+
+	traffic_busy[r->block] = false;
+	st.frames++;
+	if (status != VIRTIO_BLK_S_OK) {
+		vhm_stress_violation(&st.violations, "blk %s: request type %u on "
+				     "sector %" PRIu64 " failed with status %u",
+				     cfg.device, r->type, traffic_lba[r->block],
+				     status);
+		return;
+	}
+	if (r->type == VIRTIO_BLK_T_OUT) {
+		traffic_gen[r->block] = r->gen;
+		st.bytes += TRAFFIC_BLOCK_SIZE;
+	} else if (r->type == VIRTIO_BLK_T_IN) {
+		st.bytes += TRAFFIC_BLOCK_SIZE;
+		if (!r->gen)
+			return;
+		traffic_pattern(expect, r->block, r->gen);
+		if (memcmp(expect, r->buf, TRAFFIC_BLOCK_SIZE))
+			vhm_stress_violation(&st.violations, "blk %s: sector %"
+					     PRIu64 " reads back other data than "
+					     "written (generation %u)", cfg.device,
+					     traffic_lba[r->block], r->gen);
+	}
+}
+
+static int traffic_blk_session(uint64_t until)
+{
+	static struct traffic_req reqs[TRAFFIC_DEPTH];
+	uint64_t last_progress = vhm_stress_now_ns();
+	unsigned int free_reqs[TRAFFIC_DEPTH], nfree = TRAFFIC_DEPTH;
+	struct vhm_blk b;
+	int err;
+
+	err = vhm_blk_open(&b, cfg.device, 0,
+			   TRAFFIC_DEPTH * TRAFFIC_BLOCK_SIZE + 4096);
+	if (err)
+		return err;
+	st.opens++;
+	if (!traffic_lba[0] && !traffic_lba[1]) {
+		uint64_t blocks = b.capacity / (TRAFFIC_BLOCK_SIZE / VHM_BLK_SECTOR);
+
+		for (unsigned int i = 0; i < TRAFFIC_BLOCKS; i++)
+			traffic_lba[i] = (uint64_t)vhm_rng_below(&rng, (uint32_t)blocks) *
+					 (TRAFFIC_BLOCK_SIZE / VHM_BLK_SECTOR);
+		/* Blocks may coincide: only the last write to a block counts. */
+		for (unsigned int i = 0; i < TRAFFIC_BLOCKS; i++)
+			for (unsigned int j = 0; j < i; j++)
+				if (traffic_lba[i] == traffic_lba[j])
+					traffic_lba[i] = traffic_lba[j] + 8 * (i + 1);
+	}
+	memset(traffic_busy, 0, sizeof(traffic_busy));
+	for (unsigned int i = 0; i < TRAFFIC_DEPTH; i++) {
+		reqs[i].buf = vhm_blk_alloc(&b, TRAFFIC_BLOCK_SIZE, 4096);
+		free_reqs[i] = i;
+	}
+	vhm_vring_disable_cb(&b.vr);
+
+	while (!vhm_stress_done() && vhm_stress_now_ns() < until) {
+		struct traffic_req *r;
+		unsigned int queued = 0, want = 1 + vhm_rng_below(&rng, 8);
+		uint8_t status;
+		int w;
+
+		while (queued < want && nfree) {
+			uint32_t blk = vhm_rng_below(&rng, TRAFFIC_BLOCKS);
+			uint32_t kind = vhm_rng_below(&rng, 16);
+
+			if (traffic_busy[blk])
+				break;
+			r = &reqs[free_reqs[nfree - 1]];
+			r->block = blk;
+			r->gen = traffic_gen[blk];
+			if (kind < 7) {
+				r->type = VIRTIO_BLK_T_OUT;
+				r->gen = r->gen + 1;
+				traffic_pattern(r->buf, blk, r->gen);
+			} else if (kind < 15) {
+				r->type = VIRTIO_BLK_T_IN;
+				memset(r->buf, 0, TRAFFIC_BLOCK_SIZE);
+			} else {
+				r->type = VIRTIO_BLK_T_FLUSH;
+			}
+			if (vhm_blk_queue(&b, r->type, traffic_lba[blk], r->buf,
+					  r->type == VIRTIO_BLK_T_FLUSH ? 0 :
+					  TRAFFIC_BLOCK_SIZE, r))
+				break;
+			traffic_busy[blk] = true;
+			nfree--;
+			queued++;
+		}
+		if (queued)
+			vhm_blk_kick(&b);
+		while ((r = vhm_blk_reap(&b, &status, NULL))) {
+			traffic_blk_done(r, status);
+			free_reqs[nfree++] = (unsigned int)(r - reqs);
+			last_progress = vhm_stress_now_ns();
+		}
+		if (nfree == TRAFFIC_DEPTH || queued)
+			continue;
+		w = traffic_wait(&b.vr, b.call_fd, 500);
+		if (w < 0)
+			vhm_stress_violation(&st.violations, "blk %s: lost interrupt: "
+					     "%u used entries pending %d ms with "
+					     "interrupts on and no call", cfg.device,
+					     vhm_vring_pending_used(&b.vr),
+					     TRAFFIC_LOST_MS);
+		if (w == 0 && vhm_stress_now_ns() - last_progress >
+			      (uint64_t)(cfg.stall * 1e9)) {
+			vhm_stress_violation(&st.violations, "blk %s: stall: %u "
+					     "requests in flight, no completion for "
+					     "%.0f s", cfg.device, vhm_blk_inflight(&b),
+					     cfg.stall);
+			break;
+		}
+	}
+	/* Drain what is in flight, so every block's content is known. */
+	last_progress = vhm_stress_now_ns();
+	while (nfree < TRAFFIC_DEPTH && vhm_stress_now_ns() - last_progress <
+					(uint64_t)(cfg.stall * 1e9)) {
+		struct traffic_req *r;
+		uint8_t status;
+
+		while ((r = vhm_blk_reap(&b, &status, NULL))) {
+			traffic_blk_done(r, status);
+			free_reqs[nfree++] = (unsigned int)(r - reqs);
+			last_progress = vhm_stress_now_ns();
+		}
+		if (nfree < TRAFFIC_DEPTH &&
+		    traffic_wait(&b.vr, b.call_fd, 500) < 0)
+			vhm_stress_violation(&st.violations, "blk %s: lost interrupt "
+					     "while draining", cfg.device);
+	}
+	traffic_check_state(b.fd, "blk");
+	/* Still in flight after a stall: those blocks hold unknown data. */
+	for (unsigned int i = 0; i < TRAFFIC_BLOCKS; i++)
+		if (traffic_busy[i])
+			traffic_gen[i] = 0;
+	vhm_blk_close(&b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t seed, last_counts = 0;
+	int err = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (vhm_opts_parse(traffic_opts, argc, argv, traffic_doc))
+		return 2;
+	if (!cfg.device[0]) {
+		fprintf(stderr, "traffic: name the instance with --device UUID\n");
+		return 2;
+	}
+	seed = cfg.seed[0] ? strtoull(cfg.seed, NULL, 0) : vhm_stress_auto_seed();
+	vhm_rng_seed(&rng, seed);
+	printf("traffic: seed 0x%016" PRIx64 ", %s %s, %.0f s\n", seed,
+	       cfg.blk ? "blk" : "net", cfg.device, cfg.duration);
+	/* Progress counters are the driver's: no progress lines. */
+	setenv("VHM_NO_PROGRESS", "1", 1);
+
+	vhm_stress_start(cfg.duration);
+	while (!vhm_stress_done()) {
+		uint64_t until = vhm_stress_now_ns() +
+				 (uint64_t)((0.2 + cfg.reopen * (vhm_rng_below(&rng, 1000) / 1000.0)) * 1e9);
+
+		err = cfg.blk ? traffic_blk_session(until) :
+				traffic_net_session(until);
+		if (err) {
+			fprintf(stderr, "traffic: cannot open %s: %s\n", cfg.device,
+				strerror(-err));
+			break;
+		}
+		if (vhm_stress_now_ns() - last_counts > 2000000000ull) {
+			traffic_counts();
+			last_counts = vhm_stress_now_ns();
+		}
+	}
+	traffic_counts();
+	printf("traffic: %s %s: %" PRIu64 " %s, %" PRIu64 " bytes, %" PRIu64
+	       " interrupts, %" PRIu64 " opens, %" PRIu64 " violations\n",
+	       cfg.blk ? "blk" : "net", cfg.device, st.frames,
+	       cfg.blk ? "requests" : "frames", st.bytes, st.interrupts, st.opens,
+	       st.violations);
+	return err ? 1 : st.violations ? 1 : 0;
+}
