@@ -112,6 +112,7 @@ include bpf/bpf.mk
 include bench/bench.mk
 include bench/fio.mk
 include scripts/results.mk
+include tests/stress/stress.mk
 
 # --- running ---------------------------------------------------------------
 
