@@ -2,14 +2,23 @@
 /*
  * Test helper for the guest harness: loading it with warn=1 raises a kernel
  * WARNING on purpose, so the suite can prove that its dmesg guard fails the
- * run. Loaded plainly it does nothing and checks that module BTF is present.
+ * run; spin=<seconds> spins that long at load with preemption off, a soft
+ * lockup the runner's console watch must catch. Loaded plainly it does
+ * nothing and checks that module BTF is present.
  */
 #include <linux/module.h>
 #include <linux/bug.h>
+#include <linux/jiffies.h>
+#include <linux/preempt.h>
+#include <asm/processor.h>
 
 static bool vhm_selftest_warn;
 module_param_named(warn, vhm_selftest_warn, bool, 0444);
 MODULE_PARM_DESC(warn, "Raise a WARNING at load (default: false)");
+
+static unsigned int vhm_selftest_spin;
+module_param_named(spin, vhm_selftest_spin, uint, 0444);
+MODULE_PARM_DESC(spin, "Spin this many seconds at load, preemption off (default: 0)");
 
 /* A type only this module defines, for the module BTF check. */
 struct vhm_selftest_marker {
@@ -18,9 +27,23 @@ struct vhm_selftest_marker {
 
 static struct vhm_selftest_marker vhm_selftest_marker = { .magic = 0x76686d };
 
+/* Hold this CPU: interrupts stay on, the watchdog's thread never runs. */
+static void vhm_selftest_spin_cpu(unsigned int secs)
+{
+	unsigned long end = jiffies + secs * HZ;
+
+	pr_warn("vhm_selftest: spinning %u s with preemption off\n", secs);
+	preempt_disable();
+	while (time_before(jiffies, end))
+		cpu_relax();
+	preempt_enable();
+}
+
 static int __init vhm_selftest_init(void)
 {
 	WARN(vhm_selftest_warn, "vhm_selftest: warning raised on request\n");
+	if (vhm_selftest_spin)
+		vhm_selftest_spin_cpu(vhm_selftest_spin);
 	pr_debug("vhm_selftest: marker %llx\n", vhm_selftest_marker.magic);
 	return 0;
 }
