@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "1..7"
+echo "1..8"
 modprobe virtio_net 2>/dev/null
 
 uuid=$(cat /proc/sys/kernel/random/uuid)
@@ -83,6 +83,16 @@ ok "$( [ $((f1 - f0)) = "$frames" ] && [ $((b1 - b0)) = "$want_bytes" ] &&
 	[ $((rx1 - rx0)) = "$frames" ] && [ $((tx1 - tx0)) = "$frames" ] &&
 	[ "$(cat "$sim/errors")" = 0 ] && [ "$(cat "$sim/dropped")" = 0 ]; echo $?)" \
 	"counters agree: simulator frames/bytes, interface rx/tx, no errors or drops"
+
+# The device reaches the rings virtio_net mapped and nothing else: the
+# probe module loads only to check, and says -EAGAIN when both held.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+probe=${OUT:-$top/.output}/modules/$(uname -r)/tests/kmod/vhm_kdma_probe.ko
+out=$(insmod "$probe" ifname="$ifname" 2>&1)
+rc=$?
+dmesg | grep 'vhm_kdma_probe:' | tail -2 | sed 's/^/# /'
+ok "$( [ $rc != 0 ] && grep -q 'Resource temporarily unavailable' <<<"$out"; echo $?)" \
+	"the device reaches the mapped ring and is refused a page the driver never mapped"
 
 echo 1 > "/sys/bus/mdev/devices/$uuid/remove"
 rc=$?
