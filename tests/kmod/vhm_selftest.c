@@ -3,11 +3,13 @@
  * Test helper for the guest harness: loading it with warn=1 raises a kernel
  * WARNING on purpose, so the suite can prove that its dmesg guard fails the
  * run; spin=<seconds> spins that long at load with preemption off, a soft
- * lockup the runner's console watch must catch. Loaded plainly it does
+ * lockup, and block=<seconds> sleeps that long uninterruptibly, a hung task:
+ * reports the runner's console watch must catch. Loaded plainly it does
  * nothing and checks that module BTF is present.
  */
 #include <linux/module.h>
 #include <linux/bug.h>
+#include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/preempt.h>
 #include <asm/processor.h>
@@ -19,6 +21,10 @@ MODULE_PARM_DESC(warn, "Raise a WARNING at load (default: false)");
 static unsigned int vhm_selftest_spin;
 module_param_named(spin, vhm_selftest_spin, uint, 0444);
 MODULE_PARM_DESC(spin, "Spin this many seconds at load, preemption off (default: 0)");
+
+static unsigned int vhm_selftest_block;
+module_param_named(block, vhm_selftest_block, uint, 0444);
+MODULE_PARM_DESC(block, "Sleep this many seconds at load, uninterruptibly (default: 0)");
 
 /* A type only this module defines, for the module BTF check. */
 struct vhm_selftest_marker {
@@ -44,6 +50,10 @@ static int __init vhm_selftest_init(void)
 	WARN(vhm_selftest_warn, "vhm_selftest: warning raised on request\n");
 	if (vhm_selftest_spin)
 		vhm_selftest_spin_cpu(vhm_selftest_spin);
+	if (vhm_selftest_block) {
+		pr_warn("vhm_selftest: sleeping %u s uninterruptibly\n", vhm_selftest_block);
+		msleep(vhm_selftest_block * MSEC_PER_SEC);
+	}
 	pr_debug("vhm_selftest: marker %llx\n", vhm_selftest_marker.magic);
 	return 0;
 }

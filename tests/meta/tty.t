@@ -56,7 +56,7 @@ run() {
 	rm -f "$d/status"
 	send "$1"
 }
-show_pane() { tm capture-pane -p -t vhm -S -300 | grep -v '^$' | tail -n "${1:-15}" | sed 's/^/#   | /'; }
+show_pane() { tm capture-pane -p -t vhm -S -300 | grep -v '^$' | tail -n 15 | sed 's/^/#   | /'; }
 # guest-run or QEMU processes of the run with console log $1.
 left() { pgrep -f -- "$1" | tr '\n' ' '; }
 
