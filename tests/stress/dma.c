@@ -121,14 +121,14 @@ static void *dma_mapper_main(void *arg)
 	while (!vhm_stress_done()) {
 		if (vhm_map(&w->n->dev, w->va, w->iova, DMA_WIN_SIZE, true)) {
 			dma_inc(&st.map_failures);
-			vhm_stress_spin_us(&w->rng, 1000);
+			vhm_stress_pause_us(&w->rng, 1000);
 			continue;
 		}
 		dma_inc(&st.maps);
 		/* The CPU writes the pages the device may be writing too. */
 		for (unsigned int off = 0; off < DMA_WIN_SIZE; off += 4096)
 			w->va[off + vhm_rng_below(&w->rng, 4096)] ^= 1;
-		vhm_stress_spin_us(&w->rng, 3000);
+		vhm_stress_pause_us(&w->rng, 3000);
 
 		if (vhm_unmap(&w->n->dev, w->iova, DMA_WIN_SIZE)) {
 			vhm_stress_violation(&st.violations, "window %u: UNMAP_DMA "
@@ -138,7 +138,7 @@ static void *dma_mapper_main(void *arg)
 		}
 		dma_inc(&st.unmaps);
 		memset(w->va, canary, DMA_WIN_SIZE);
-		vhm_stress_spin_us(&w->rng, 1000);
+		vhm_stress_pause_us(&w->rng, 1000);
 		for (unsigned int off = 0; off < DMA_WIN_SIZE; off++) {
 			if (w->va[off] == canary)
 				continue;

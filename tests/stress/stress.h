@@ -134,14 +134,25 @@ static inline bool vhm_stress_done(void)
 	return false;
 }
 
-/* Busy-wait up to max_us microseconds (no sleeping: races want CPU). */
-static inline void vhm_stress_spin_us(struct vhm_rng *r, uint32_t max_us)
+/*
+ * Wait up to max_us microseconds: usually asleep (the CPUs are shared with
+ * every other worker and the device's own threads), one time in four
+ * spinning, for the tighter races.
+ */
+static inline void vhm_stress_pause_us(struct vhm_rng *r, uint32_t max_us)
 {
-	uint64_t end = vhm_stress_now_ns() +
-		       (uint64_t)vhm_rng_below(r, max_us + 1) * 1000;
+	uint32_t us = vhm_rng_below(r, max_us + 1);
+	struct timespec ts = { .tv_sec = us / 1000000,
+			       .tv_nsec = (long)(us % 1000000) * 1000 };
 
-	while (vhm_stress_now_ns() < end)
-		__builtin_ia32_pause();
+	if (vhm_rng_one_in(r, 4)) {
+		uint64_t end = vhm_stress_now_ns() + (uint64_t)us * 1000;
+
+		while (vhm_stress_now_ns() < end)
+			__builtin_ia32_pause();
+		return;
+	}
+	nanosleep(&ts, NULL);
 }
 
 /* --- counters ----------------------------------------------------------- */

@@ -8,10 +8,11 @@
  *
  * It waits for completions the way a real driver does, interrupts on and a
  * call eventfd to sleep on, but never for ever: used entries that sit there
- * for two seconds with interrupts on and no call are a lost interrupt, no
- * progress for --stall seconds is a stall, a read that does not return what
- * was written is corruption, ERROR on an instance nobody abuses is a device
- * error. Each is a violation: reported on stderr, exit status 1.
+ * for --lost seconds with interrupts on and no call are a lost interrupt
+ * (one that comes later than a second is counted as late), no progress for
+ * --stall seconds is a stall, a read that does not return what was written
+ * is corruption, ERROR on an instance nobody abuses is a device error. Each
+ * is a violation: reported on stderr, exit status 1.
  */
 #include <inttypes.h>
 #include <poll.h>
@@ -23,8 +24,6 @@
 #include "opts.h"
 #include "stress.h"
 
-/* Interrupts on, used entries pending, no call for this long: lost. */
-#define TRAFFIC_LOST_MS		2000
 #define TRAFFIC_BLOCKS		256
 #define TRAFFIC_BLOCK_SIZE	4096u
 #define TRAFFIC_DEPTH		32
@@ -36,6 +35,7 @@ static struct {
 	double duration;
 	double reopen;
 	double stall;
+	double lost;
 	bool blk;
 } cfg;
 
@@ -50,6 +50,8 @@ static const struct vhm_opt traffic_opts[] = {
 	  "close and open the device again after up to this long" },
 	{ "stall", 'S', "SECS", VHM_OPT_DOUBLE, &cfg.stall, "30",
 	  "no completion for this long with work in flight is a stall" },
+	{ "lost", 'L', "SECS", VHM_OPT_DOUBLE, &cfg.lost, "10",
+	  "used entries with no interrupt for this long: a lost interrupt" },
 	{ "seed", 's', "N", VHM_OPT_STR, &cfg.seed, "",
 	  "random seed (default: from the clock; printed either way)" },
 	{ "counts", 'c', "FILE", VHM_OPT_STR, &cfg.counts, "",
@@ -69,6 +71,8 @@ static struct {
 	uint64_t frames;		/* net: frames looped; blk: requests */
 	uint64_t bytes;
 	uint64_t interrupts;
+	uint64_t late_interrupts;	/* came, but more than a second late */
+	uint64_t max_late_ms;
 	uint64_t opens;
 	uint64_t violations;
 } st;
@@ -81,6 +85,7 @@ static void traffic_counts(void)
 		{ "frames", st.frames },
 		{ "bytes", st.bytes },
 		{ "interrupts", st.interrupts },
+		{ "late_interrupts", st.late_interrupts },
 		{ "opens", st.opens },
 		{ "violations", st.violations },
 	};
@@ -88,15 +93,36 @@ static void traffic_counts(void)
 	vhm_stress_counts_write(cfg.counts, c, sizeof(c) / sizeof(c[0]));
 }
 
+/* The simulator's count of interrupts it raised (sysfs), or -1. */
+static long long traffic_sim_interrupts(void)
+{
+	char path[256], buf[32];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/sim/interrupts",
+		 cfg.device);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		v = strtoll(buf, NULL, 10);
+	fclose(f);
+	return v;
+}
+
 /*
  * Sleep on the call eventfd until used entries are there. 1: entries
- * pending; 0: none came within timeout_ms; -1: entries came in the whole
- * TRAFFIC_LOST_MS with interrupts on and no call (lost interrupt).
+ * pending; 0: none came within timeout_ms; -1: entries came, interrupts
+ * were on, and no call came for --lost seconds (a lost interrupt; what was
+ * seen is in *why).
  */
-static int traffic_wait(struct vhm_vring *vr, int call_fd, int timeout_ms)
+static int traffic_wait(struct vhm_vring *vr, int call_fd, int timeout_ms,
+			char *why, size_t why_size)
 {
 	struct pollfd p = { .fd = call_fd, .events = POLLIN };
-	uint64_t cnt;
+	uint64_t cnt, seen = 0, now;
+	long long irqs = -1;
 	int ret;
 
 	if (vhm_vring_pending_used(vr))
@@ -105,18 +131,40 @@ static int traffic_wait(struct vhm_vring *vr, int call_fd, int timeout_ms)
 	if (!vhm_vring_enable_cb(vr))
 		goto ready;
 	ret = poll(&p, 1, timeout_ms);
-	if (ret > 0 && read(call_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
-		st.interrupts++;
-	if (ret == 0 && vhm_vring_pending_used(vr)) {
-		/* The call may come at the end of the device's batch. */
-		ret = poll(&p, 1, TRAFFIC_LOST_MS);
-		if (ret == 0) {
+	/*
+	 * Entries but no call yet: it may come at the end of the device's
+	 * batch, late when the guest (or its host) is overloaded. Wait up to
+	 * --lost seconds, counting a call after more than a second as late.
+	 */
+	while (ret == 0 && vhm_vring_pending_used(vr)) {
+		now = vhm_stress_now_ns();
+		if (!seen) {
+			seen = now;
+			irqs = traffic_sim_interrupts();
+		} else if (now - seen > (uint64_t)(cfg.lost * 1e9)) {
+			long long irqs_now = traffic_sim_interrupts();
+
+			snprintf(why, why_size, "%u used entries pending %.0f s with "
+				 "interrupts on (avail flags %u) and no call; the "
+				 "device counted %lld interrupts meanwhile",
+				 vhm_vring_pending_used(vr), cfg.lost,
+				 vr->avail->flags, irqs >= 0 && irqs_now >= 0 ?
+				 irqs_now - irqs : -1);
 			vhm_vring_disable_cb(vr);
 			return -1;
 		}
-		if (ret > 0 && read(call_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
-			st.interrupts++;
+		ret = poll(&p, 1, 100);
 	}
+	if (seen) {
+		uint64_t ms = (vhm_stress_now_ns() - seen) / 1000000 + 500;
+
+		if (ms > 1000)
+			st.late_interrupts++;
+		if (ms > st.max_late_ms)
+			st.max_late_ms = ms;
+	}
+	if (ret > 0 && read(call_fd, &cnt, sizeof(cnt)) == sizeof(cnt))
+		st.interrupts++;
 ready:
 	vhm_vring_disable_cb(vr);
 	return vhm_vring_pending_used(vr) ? 1 : 0;
@@ -150,6 +198,7 @@ static int traffic_net_session(uint64_t until)
 	};
 	uint64_t last_progress = vhm_stress_now_ns();
 	struct vhm_dev d;
+	char why[256];
 	int err;
 
 	err = vhm_dev_open(&d, &o);
@@ -174,14 +223,11 @@ static int traffic_net_session(uint64_t until)
 			break;
 		if (!vhm_tx_inflight(&d))
 			continue;
-		w = traffic_wait(&d.tx.vr, d.tx.call_fd, 500);
+		w = traffic_wait(&d.tx.vr, d.tx.call_fd, 500, why, sizeof(why));
 		if (w < 0)
-			vhm_stress_violation(&st.violations, "net %s: lost interrupt: "
-					     "%u TX used entries pending %d ms with "
-					     "interrupts on and no call (avail %u, "
-					     "used seen %u)", cfg.device,
-					     vhm_vring_pending_used(&d.tx.vr),
-					     TRAFFIC_LOST_MS, d.tx.vr.avail_idx,
+			vhm_stress_violation(&st.violations, "net %s: lost interrupt "
+					     "on TX: %s (avail idx %u, used consumed %u)",
+					     cfg.device, why, d.tx.vr.avail_idx,
 					     d.tx.vr.last_used);
 		if (w == 0 && vhm_stress_now_ns() - last_progress >
 			      (uint64_t)(cfg.stall * 1e9)) {
@@ -254,6 +300,7 @@ static int traffic_blk_session(uint64_t until)
 	uint64_t last_progress = vhm_stress_now_ns();
 	unsigned int free_reqs[TRAFFIC_DEPTH], nfree = TRAFFIC_DEPTH;
 	struct vhm_blk b;
+	char why[256];
 	int err;
 
 	err = vhm_blk_open(&b, cfg.device, 0,
@@ -322,13 +369,10 @@ static int traffic_blk_session(uint64_t until)
 		}
 		if (nfree == TRAFFIC_DEPTH || queued)
 			continue;
-		w = traffic_wait(&b.vr, b.call_fd, 500);
+		w = traffic_wait(&b.vr, b.call_fd, 500, why, sizeof(why));
 		if (w < 0)
 			vhm_stress_violation(&st.violations, "blk %s: lost interrupt: "
-					     "%u used entries pending %d ms with "
-					     "interrupts on and no call", cfg.device,
-					     vhm_vring_pending_used(&b.vr),
-					     TRAFFIC_LOST_MS);
+					     "%s", cfg.device, why);
 		if (w == 0 && vhm_stress_now_ns() - last_progress >
 			      (uint64_t)(cfg.stall * 1e9)) {
 			vhm_stress_violation(&st.violations, "blk %s: stall: %u "
@@ -351,9 +395,9 @@ static int traffic_blk_session(uint64_t until)
 			last_progress = vhm_stress_now_ns();
 		}
 		if (nfree < TRAFFIC_DEPTH &&
-		    traffic_wait(&b.vr, b.call_fd, 500) < 0)
+		    traffic_wait(&b.vr, b.call_fd, 500, why, sizeof(why)) < 0)
 			vhm_stress_violation(&st.violations, "blk %s: lost interrupt "
-					     "while draining", cfg.device);
+					     "while draining: %s", cfg.device, why);
 	}
 	traffic_check_state(b.fd, "blk");
 	/* Still in flight after a stall: those blocks hold unknown data. */
@@ -402,9 +446,10 @@ int main(int argc, char **argv)
 	}
 	traffic_counts();
 	printf("traffic: %s %s: %" PRIu64 " %s, %" PRIu64 " bytes, %" PRIu64
-	       " interrupts, %" PRIu64 " opens, %" PRIu64 " violations\n",
+	       " interrupts (%" PRIu64 " late, the latest %" PRIu64 " ms), %"
+	       PRIu64 " opens, %" PRIu64 " violations\n",
 	       cfg.blk ? "blk" : "net", cfg.device, st.frames,
-	       cfg.blk ? "requests" : "frames", st.bytes, st.interrupts, st.opens,
-	       st.violations);
+	       cfg.blk ? "requests" : "frames", st.bytes, st.interrupts,
+	       st.late_interrupts, st.max_late_ms, st.opens, st.violations);
 	return err ? 1 : st.violations ? 1 : 0;
 }
