@@ -176,6 +176,8 @@ struct vhost_mdev_device {
 	u32 state;
 	u64 features;
 	bool opened;
+	/* The VFIO owner's address space while open (mmgrab), else NULL. */
+	struct mm_struct *mm;
 	unsigned long flags;
 
 	u32 nvqs;
@@ -198,17 +200,26 @@ int vhost_mdev_dma_read(struct vhost_mdev_device *vmdev, u64 iova,
 int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
 			 const void *buf, size_t len);
 /*
- * 16-bit ring index access; iova must be 2-aligned. vhost_mdev_dma_get_u16()
- * never returns a torn value: a VFIO consumer's memory is copied bytewise
- * by copy_from_user(), so a value is read until two reads agree.
- * vhost_mdev_dma_put_u16() is single-copy atomic for virtio consumers only;
- * a VFIO consumer's driver may see a store half done and re-reads an index
- * that moved by more than the ring size.
+ * 16-bit ring index access; iova must be 2-aligned. Single-copy atomic for
+ * virtio consumers only: a VFIO consumer's memory is copied bytewise by
+ * copy_{from,to}_user(), so a read racing with the driver's store of an
+ * index may return a torn value (confirm a changed index by reading it
+ * again), and the driver may see the device's store half done.
  */
 int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 *val);
 int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 val);
+
+/*
+ * Bracket a batch of DMA in a kernel thread (a work item, a kthread): for a
+ * VFIO consumer the owner's address space is entered once for the batch
+ * instead of once per access. Pass what begin returned to end, in the same
+ * thread; the batch must not sleep for long in between.
+ */
+struct mm_struct *vhost_mdev_dma_begin(struct vhost_mdev_device *vmdev);
+void vhost_mdev_dma_end(struct vhost_mdev_device *vmdev,
+			struct mm_struct *entered);
 
 /*
  * The parent starts processing vq after a kick: with the kick and call

@@ -21,6 +21,7 @@
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/poll.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -61,24 +62,10 @@ int vhost_mdev_dma_write(struct vhost_mdev_device *vmdev, u64 iova,
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_write);
 
-/* Reads before giving up on a value that keeps changing under us. */
-#define VHOST_MDEV_U16_TRIES	16
-
 int vhost_mdev_dma_get_u16(struct vhost_mdev_device *vmdev, u64 iova,
 			   u16 *val)
 {
-	unsigned int i;
-	u16 prev;
-	int ret;
-
-	ret = vmdev->cops->u16(vmdev, iova, &prev, false);
-	for (i = 0; !ret && i < VHOST_MDEV_U16_TRIES; i++) {
-		ret = vmdev->cops->u16(vmdev, iova, val, false);
-		if (!ret && *val == prev)
-			return 0;
-		prev = *val;
-	}
-	return ret ? ret : -EAGAIN;
+	return vmdev->cops->u16(vmdev, iova, val, false);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_dma_get_u16);
 
@@ -765,6 +752,10 @@ static int vhost_mdev_open_device(struct vfio_device *vdev)
 		goto out;
 	}
 	WRITE_ONCE(vmdev->opened, true);
+	/* Batches of DMA enter it (vhost_mdev_dma_begin()). */
+	vmdev->mm = current->mm;
+	if (vmdev->mm)
+		mmgrab(vmdev->mm);
 out:
 	mutex_unlock(&vmdev->lock);
 	return ret;
@@ -778,6 +769,9 @@ static void vhost_mdev_close_device(struct vfio_device *vdev)
 	mutex_lock(&vmdev->lock);
 	vhost_mdev_reset(vmdev);
 	WRITE_ONCE(vmdev->opened, false);
+	if (vmdev->mm)
+		mmdrop(vmdev->mm);
+	WRITE_ONCE(vmdev->mm, NULL);
 	mutex_unlock(&vmdev->lock);
 	module_put(vmdev->parent->owner);
 }

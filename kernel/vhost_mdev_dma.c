@@ -24,6 +24,8 @@
 #include <linux/dma-map-ops.h>
 #include <linux/highmem.h>
 #include <linux/interval_tree_generic.h>
+#include <linux/kthread.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vfio.h>
@@ -33,6 +35,53 @@
 
 /* --- VFIO consumer ------------------------------------------------------ */
 
+/*
+ * vfio_dma_rw() from a kernel thread enters the address space that mapped
+ * the IOVA and leaves it again, on every call. A batch enters the owner's
+ * once (vhost_mdev_dma_begin()); vfio_dma_rw() then copies straight away.
+ */
+struct mm_struct *vhost_mdev_dma_begin(struct vhost_mdev_device *vmdev)
+{
+	struct mm_struct *mm = READ_ONCE(vmdev->mm);
+
+	if (!mm || !(current->flags & PF_KTHREAD) || current->mm ||
+	    !mmget_not_zero(mm))
+		return NULL;
+	kthread_use_mm(mm);
+	return mm;
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_dma_begin);
+
+void vhost_mdev_dma_end(struct vhost_mdev_device *vmdev,
+			struct mm_struct *entered)
+{
+	if (!entered)
+		return;
+	kthread_unuse_mm(entered);
+	mmput(entered);
+}
+EXPORT_SYMBOL_GPL(vhost_mdev_dma_end);
+
+/*
+ * In an entered batch, a range mapped by another process (a container
+ * shared across a fork) fails with EFAULT: try again from no address
+ * space, as vfio_dma_rw() then picks the one that mapped it.
+ */
+static int vhost_mdev_vfio_dma_rw(struct vhost_mdev_device *vmdev, u64 iova,
+				  void *buf, size_t len, bool write)
+{
+	struct mm_struct *mm = current->mm;
+	int ret;
+
+	ret = vfio_dma_rw(&vmdev->vdev, iova, buf, len, write);
+	if (ret != -EFAULT || !mm || !(current->flags & PF_KTHREAD))
+		return ret;
+	kthread_unuse_mm(mm);
+	ret = vfio_dma_rw(&vmdev->vdev, iova, buf, len, write);
+	kthread_use_mm(mm);
+	return ret;
+}
+
 int vhost_mdev_vfio_rw(struct vhost_mdev_device *vmdev, u64 iova, void *buf,
 		       size_t len, bool write)
 {
@@ -40,7 +89,7 @@ int vhost_mdev_vfio_rw(struct vhost_mdev_device *vmdev, u64 iova, void *buf,
 		return 0;
 	if (iova + len - 1 < iova)
 		return -EFAULT;
-	return vfio_dma_rw(&vmdev->vdev, iova, buf, len, write);
+	return vhost_mdev_vfio_dma_rw(vmdev, iova, buf, len, write);
 }
 
 /*
@@ -53,7 +102,7 @@ int vhost_mdev_vfio_u16(struct vhost_mdev_device *vmdev, u64 iova, u16 *val,
 {
 	if (iova & 1)
 		return -EFAULT;
-	return vfio_dma_rw(&vmdev->vdev, iova, val, sizeof(*val), write);
+	return vhost_mdev_vfio_dma_rw(vmdev, iova, val, sizeof(*val), write);
 }
 
 /* --- virtio consumer: the mappings the virtio driver made ---------------- */

@@ -429,10 +429,9 @@ static void vhost_mdev_sim_blk_fail(struct vhost_mdev_sim_blk *blk, int err)
 	vhost_mdev_vq_error(blk->vmdev, 0, err);
 }
 
-static void vhost_mdev_sim_blk_work(struct work_struct *work)
+/* One batch: at most budget requests, then the interrupt they owe. */
+static void vhost_mdev_sim_blk_batch(struct vhost_mdev_sim_blk *blk)
 {
-	struct vhost_mdev_sim_blk *blk =
-		container_of(work, struct vhost_mdev_sim_blk, work);
 	unsigned int budget = vhost_mdev_sim_budget();
 	unsigned int n;
 	bool called;
@@ -470,6 +469,16 @@ static void vhost_mdev_sim_blk_work(struct work_struct *work)
 	/* Budget used up: more may be pending, yield and come back. */
 	if (n == budget && READ_ONCE(blk->running))
 		queue_work(vhost_mdev_sim_wq, &blk->work);
+}
+
+static void vhost_mdev_sim_blk_work(struct work_struct *work)
+{
+	struct vhost_mdev_sim_blk *blk =
+		container_of(work, struct vhost_mdev_sim_blk, work);
+	struct mm_struct *mm = vhost_mdev_dma_begin(blk->vmdev);
+
+	vhost_mdev_sim_blk_batch(blk);
+	vhost_mdev_dma_end(blk->vmdev, mm);
 }
 
 /* --- vhost_mdev_ops ------------------------------------------------------ */

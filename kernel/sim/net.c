@@ -246,10 +246,9 @@ static void vhost_mdev_sim_fail(struct vhost_mdev_sim *sim, u16 vq, int err)
 	vhost_mdev_vq_error(sim->vmdev, vq, err);
 }
 
-static void vhost_mdev_sim_work(struct work_struct *work)
+/* One batch: at most budget frames, then the interrupts they owe. */
+static void vhost_mdev_sim_batch(struct vhost_mdev_sim *sim)
 {
-	struct vhost_mdev_sim *sim = container_of(work, struct vhost_mdev_sim,
-						  work);
 	unsigned int budget = vhost_mdev_sim_budget();
 	unsigned int n;
 	u16 vq = 0;
@@ -289,6 +288,16 @@ static void vhost_mdev_sim_work(struct work_struct *work)
 	/* Budget used up: more may be pending, yield and come back. */
 	if (n == budget && READ_ONCE(sim->running))
 		queue_work(vhost_mdev_sim_wq, &sim->work);
+}
+
+static void vhost_mdev_sim_work(struct work_struct *work)
+{
+	struct vhost_mdev_sim *sim = container_of(work, struct vhost_mdev_sim,
+						  work);
+	struct mm_struct *mm = vhost_mdev_dma_begin(sim->vmdev);
+
+	vhost_mdev_sim_batch(sim);
+	vhost_mdev_dma_end(sim->vmdev, mm);
 }
 
 /* --- vhost_mdev_ops ------------------------------------------------------ */

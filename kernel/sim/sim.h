@@ -39,6 +39,7 @@ struct vhost_mdev_sim_ring {
 	u64 avail;
 	u64 used;
 	u16 last;		/* next avail index == next used index */
+	u16 avail_seen;		/* avail->idx as last read and confirmed */
 	u16 pending_used;	/* used entries added since the last call */
 };
 

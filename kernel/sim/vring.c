@@ -27,6 +27,7 @@ void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 	r->avail = vq->avail;
 	r->used = vq->used;
 	r->last = vq->base;
+	r->avail_seen = vq->base;
 	r->pending_used = 0;
 }
 
@@ -43,14 +44,39 @@ static int vhost_mdev_sim_get16(struct vhost_mdev_sim_ring *r, u64 iova,
 	return 0;
 }
 
+/* Reads of a moving avail->idx before the device gives up on it. */
+#define VHOST_MDEV_SIM_IDX_TRIES	16
+
+/*
+ * avail->idx, never torn: a VFIO consumer's index is read bytewise, so a
+ * value that moved since the last look counts once two reads agree.
+ */
+static int vhost_mdev_sim_avail_idx(struct vhost_mdev_sim_ring *r, u16 *idx)
+{
+	u64 iova = r->avail + offsetof(struct vring_avail, idx);
+	unsigned int i;
+	u16 prev;
+	int ret;
+
+	ret = vhost_mdev_sim_get16(r, iova, idx);
+	for (i = 0; !ret && *idx != r->avail_seen; i++) {
+		if (i == VHOST_MDEV_SIM_IDX_TRIES)
+			return -EAGAIN;
+		prev = *idx;
+		ret = vhost_mdev_sim_get16(r, iova, idx);
+		if (!ret && *idx == prev)
+			r->avail_seen = prev;
+	}
+	return ret;
+}
+
 /* Number of avail entries the device has not consumed yet. */
 int vhost_mdev_sim_ring_pending(struct vhost_mdev_sim_ring *r, u16 *pending)
 {
 	u16 idx;
 	int ret;
 
-	ret = vhost_mdev_sim_get16(r, r->avail +
-				   offsetof(struct vring_avail, idx), &idx);
+	ret = vhost_mdev_sim_avail_idx(r, &idx);
 	if (ret)
 		return ret;
 	*pending = idx - r->last;
