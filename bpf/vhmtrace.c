@@ -203,6 +203,12 @@ static int handle_event(void *ctx, void *data, size_t size)
 	const struct vhmtrace_event *e = data;
 	char details[96], vq[8];
 
+	/*
+	 * A busy device fills the ring buffer faster than one poll drains
+	 * it: stop consuming on Ctrl-C, or the poll never returns.
+	 */
+	if (vhm_exiting)
+		return -EINTR;
 	if (e->type >= VHM_EV_MAX || (env.count && seen >= (uint64_t)env.count))
 		return 0;
 	counts[e->type]++;
