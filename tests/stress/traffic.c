@@ -17,6 +17,10 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <linux/vhost_mdev.h>
 
 #include "blk.h"
@@ -36,6 +40,8 @@ static struct {
 	double reopen;
 	double stall;
 	double lost;
+	unsigned int memlock_kb;
+	unsigned int span_mb;
 	bool blk;
 } cfg;
 
@@ -52,6 +58,11 @@ static const struct vhm_opt traffic_opts[] = {
 	  "no completion for this long with work in flight is a stall" },
 	{ "lost", 'L', "SECS", VHM_OPT_DOUBLE, &cfg.lost, "10",
 	  "used entries with no interrupt for this long: a lost interrupt" },
+	{ "span", 'p', "MB", VHM_OPT_UINT, &cfg.span_mb, "16",
+	  "blk: data buffers spread over this much mapped memory" },
+	{ "memlock", 'm', "KB", VHM_OPT_UINT, &cfg.memlock_kb, "0",
+	  "run as a driver without CAP_IPC_LOCK whose RLIMIT_MEMLOCK is KB "
+	  "(8192: Debian's default for users; 0: keep the limits)" },
 	{ "seed", 's', "N", VHM_OPT_STR, &cfg.seed, "",
 	  "random seed (default: from the clock; printed either way)" },
 	{ "counts", 'c', "FILE", VHM_OPT_STR, &cfg.counts, "",
@@ -65,7 +76,8 @@ static const char traffic_doc[] =
 	"interrupts, stalls, device errors and corrupted reads are reported.\v"
 	"Examples:\n"
 	"  vhm-traffic -d $NET_UUID -t 60\n"
-	"  vhm-traffic -d $BLK_UUID --blk -t 60\n";
+	"  vhm-traffic -d $BLK_UUID --blk -t 60\n"
+	"  vhm-traffic -d $BLK_UUID --blk -m 8192  # as a user without CAP_IPC_LOCK\n";
 
 static struct {
 	uint64_t frames;		/* net: frames looped; blk: requests */
@@ -170,17 +182,32 @@ ready:
 	return vhm_vring_pending_used(vr) ? 1 : 0;
 }
 
-/* State of the device behind fd: a violation unless RUNNING. */
-static void traffic_check_state(int fd, const char *what)
+/*
+ * State of the device behind fd: a violation unless RUNNING. Returns
+ * false when it is not.
+ */
+static bool traffic_check_state(int fd, const char *what)
 {
 	uint32_t state = 0;
 
-	if (ioctl(fd, VHOST_MDEV_GET_STATE, &state))
-		vhm_stress_violation(&st.violations, "%s: GET_STATE failed: %s",
-				     what, strerror(errno));
-	else if (state != VHOST_MDEV_S_RUNNING)
-		vhm_stress_violation(&st.violations, "%s: device in state %u, "
-				     "not RUNNING", what, state);
+	if (ioctl(fd, VHOST_MDEV_GET_STATE, &state)) {
+		vhm_stress_violation(&st.violations, "%s %s: GET_STATE failed: %s",
+				     what, cfg.device, strerror(errno));
+		return false;
+	}
+	if (state == VHOST_MDEV_S_ERROR) {
+		vhm_stress_violation(&st.violations, "%s %s: the device stopped "
+				     "itself (ERROR, see the kernel log's 'device "
+				     "error' line) under plain traffic", what,
+				     cfg.device);
+		return false;
+	}
+	if (state != VHOST_MDEV_S_RUNNING) {
+		vhm_stress_violation(&st.violations, "%s %s: device in state %u, "
+				     "not RUNNING", what, cfg.device, state);
+		return false;
+	}
+	return true;
 }
 
 /* --- net --------------------------------------------------------------- */
@@ -198,6 +225,7 @@ static int traffic_net_session(uint64_t until)
 	};
 	uint64_t last_progress = vhm_stress_now_ns();
 	struct vhm_dev d;
+	bool running = true;
 	char why[256];
 	int err;
 
@@ -224,6 +252,8 @@ static int traffic_net_session(uint64_t until)
 		if (!vhm_tx_inflight(&d))
 			continue;
 		w = traffic_wait(&d.tx.vr, d.tx.call_fd, 500, why, sizeof(why));
+		if (w < 0 && !(running = traffic_check_state(d.fd, "net")))
+			break;
 		if (w < 0)
 			vhm_stress_violation(&st.violations, "net %s: lost interrupt "
 					     "on TX: %s (avail idx %u, used consumed %u)",
@@ -235,11 +265,12 @@ static int traffic_net_session(uint64_t until)
 					     "frames in flight, no completion for "
 					     "%.0f s", cfg.device, vhm_tx_inflight(&d),
 					     cfg.stall);
-			traffic_check_state(d.fd, "net");
+			running = traffic_check_state(d.fd, "net");
 			break;
 		}
 	}
-	traffic_check_state(d.fd, "net");
+	if (running)
+		traffic_check_state(d.fd, "net");
 	vhm_dev_close(&d);
 	return 0;
 }
@@ -294,19 +325,52 @@ static void traffic_blk_done(struct traffic_req *r, uint8_t status)
 	}
 }
 
+/*
+ * The data buffers: one stripe of the span per request slot, a random
+ * page of it per request, so the device reaches many distinct pages (a
+ * device that pins them runs into RLIMIT_MEMLOCK) and no two requests in
+ * flight share a buffer.
+ */
+static uint8_t *traffic_span;
+static size_t traffic_span_size;
+
+static uint8_t *traffic_blk_buf(unsigned int slot)
+{
+	size_t stripe = traffic_span_size / TRAFFIC_DEPTH / TRAFFIC_BLOCK_SIZE;
+
+	return traffic_span + ((size_t)slot * stripe + vhm_rng_below(&rng, stripe)) *
+	       TRAFFIC_BLOCK_SIZE;
+}
+
 static int traffic_blk_session(uint64_t until)
 {
 	static struct traffic_req reqs[TRAFFIC_DEPTH];
 	uint64_t last_progress = vhm_stress_now_ns();
 	unsigned int free_reqs[TRAFFIC_DEPTH], nfree = TRAFFIC_DEPTH;
 	struct vhm_blk b;
+	bool running = true;
 	char why[256];
 	int err;
 
-	err = vhm_blk_open(&b, cfg.device, 0,
-			   TRAFFIC_DEPTH * TRAFFIC_BLOCK_SIZE + 4096);
+	if (!traffic_span) {
+		traffic_span_size = (size_t)(cfg.span_mb ? cfg.span_mb : 1) << 20;
+		if (traffic_span_size < TRAFFIC_DEPTH * TRAFFIC_BLOCK_SIZE)
+			traffic_span_size = TRAFFIC_DEPTH * TRAFFIC_BLOCK_SIZE;
+		traffic_span = mmap(NULL, traffic_span_size, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (traffic_span == MAP_FAILED) {
+			traffic_span = NULL;
+			return -ENOMEM;
+		}
+	}
+	err = vhm_blk_open(&b, cfg.device, 0, 4096);
 	if (err)
 		return err;
+	err = vhm_blk_map(&b, traffic_span, traffic_span_size);
+	if (err) {
+		vhm_blk_close(&b);
+		return err;
+	}
 	st.opens++;
 	if (!traffic_lba[0] && !traffic_lba[1]) {
 		uint64_t blocks = b.capacity / (TRAFFIC_BLOCK_SIZE / VHM_BLK_SECTOR);
@@ -321,10 +385,8 @@ static int traffic_blk_session(uint64_t until)
 					traffic_lba[i] = traffic_lba[j] + 8 * (i + 1);
 	}
 	memset(traffic_busy, 0, sizeof(traffic_busy));
-	for (unsigned int i = 0; i < TRAFFIC_DEPTH; i++) {
-		reqs[i].buf = vhm_blk_alloc(&b, TRAFFIC_BLOCK_SIZE, 4096);
+	for (unsigned int i = 0; i < TRAFFIC_DEPTH; i++)
 		free_reqs[i] = i;
-	}
 	vhm_vring_disable_cb(&b.vr);
 
 	while (!vhm_stress_done() && vhm_stress_now_ns() < until) {
@@ -340,6 +402,7 @@ static int traffic_blk_session(uint64_t until)
 			if (traffic_busy[blk])
 				break;
 			r = &reqs[free_reqs[nfree - 1]];
+			r->buf = traffic_blk_buf(free_reqs[nfree - 1]);
 			r->block = blk;
 			r->gen = traffic_gen[blk];
 			if (kind < 7) {
@@ -370,6 +433,8 @@ static int traffic_blk_session(uint64_t until)
 		if (nfree == TRAFFIC_DEPTH || queued)
 			continue;
 		w = traffic_wait(&b.vr, b.call_fd, 500, why, sizeof(why));
+		if (w < 0 && !(running = traffic_check_state(b.fd, "blk")))
+			break;
 		if (w < 0)
 			vhm_stress_violation(&st.violations, "blk %s: lost interrupt: "
 					     "%s", cfg.device, why);
@@ -379,12 +444,15 @@ static int traffic_blk_session(uint64_t until)
 					     "requests in flight, no completion for "
 					     "%.0f s", cfg.device, vhm_blk_inflight(&b),
 					     cfg.stall);
+			traffic_check_state(b.fd, "blk");
+			/* After a stall, draining would only stall again. */
+			running = false;
 			break;
 		}
 	}
 	/* Drain what is in flight, so every block's content is known. */
 	last_progress = vhm_stress_now_ns();
-	while (nfree < TRAFFIC_DEPTH && vhm_stress_now_ns() - last_progress <
+	while (running && nfree < TRAFFIC_DEPTH && vhm_stress_now_ns() - last_progress <
 					(uint64_t)(cfg.stall * 1e9)) {
 		struct traffic_req *r;
 		uint8_t status;
@@ -399,13 +467,31 @@ static int traffic_blk_session(uint64_t until)
 			vhm_stress_violation(&st.violations, "blk %s: lost interrupt "
 					     "while draining: %s", cfg.device, why);
 	}
-	traffic_check_state(b.fd, "blk");
+	if (running)
+		traffic_check_state(b.fd, "blk");
 	/* Still in flight after a stall: those blocks hold unknown data. */
 	for (unsigned int i = 0; i < TRAFFIC_BLOCKS; i++)
 		if (traffic_busy[i])
 			traffic_gen[i] = 0;
 	vhm_blk_close(&b);
 	return 0;
+}
+
+/* Be a driver without CAP_IPC_LOCK, limited to kb of locked memory. */
+static int traffic_drop_memlock(unsigned int kb)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+	struct rlimit rl = { .rlim_cur = (rlim_t)kb << 10, .rlim_max = (rlim_t)kb << 10 };
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	d[0].effective &= ~(1u << CAP_IPC_LOCK);
+	d[0].permitted &= ~(1u << CAP_IPC_LOCK);
+	d[0].inheritable &= ~(1u << CAP_IPC_LOCK);
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	return setrlimit(RLIMIT_MEMLOCK, &rl) ? -errno : 0;
 }
 
 int main(int argc, char **argv)
@@ -426,6 +512,16 @@ int main(int argc, char **argv)
 	       cfg.blk ? "blk" : "net", cfg.device, cfg.duration);
 	/* Progress counters are the driver's: no progress lines. */
 	setenv("VHM_NO_PROGRESS", "1", 1);
+	if (cfg.memlock_kb) {
+		err = traffic_drop_memlock(cfg.memlock_kb);
+		if (err) {
+			fprintf(stderr, "traffic: failed to drop CAP_IPC_LOCK: %s\n",
+				strerror(-err));
+			return 1;
+		}
+		printf("traffic: no CAP_IPC_LOCK, RLIMIT_MEMLOCK %u KiB\n",
+		       cfg.memlock_kb);
+	}
 
 	vhm_stress_start(cfg.duration);
 	while (!vhm_stress_done()) {
