@@ -84,7 +84,8 @@ verify_config() {
 			sym=${line#\# }
 			sym=${sym%% *}
 			got=$(grep -E "^$sym=" "$cfg" || true)
-			[ -z "$got" ] || echo "note: $sym is off in the fragment but $got (selected)" >> "$log"
+			# Not settable without EXPERT, or selected by another option.
+			[ -z "$got" ] || echo "note: $sym is off in the fragment but $got" >> "$log"
 			;;
 		esac
 	done < "$frag"

@@ -12,8 +12,12 @@ kmods=$out/modules/$(uname -r)
 kmemleak=/sys/kernel/debug/kmemleak
 cd "$top" || exit 1
 
-export HARNESS_TIMEOUT=${HARNESS_TIMEOUT:-300}
-per_test_timeout=${VHM_TEST_TIMEOUT:-900}
+# The debug kernel (KASAN, lockdep, kmemleak under TCG) is several times
+# slower: so are the time limits.
+slow=1
+case "$(uname -r)" in *-vhm-debug) slow=3 ;; esac
+export HARNESS_TIMEOUT=${HARNESS_TIMEOUT:-$((300 * slow))}
+per_test_timeout=${VHM_TEST_TIMEOUT:-$((900 * slow))}
 
 # Only what the kernel says from here on counts against this run.
 echo "vhm-suite: start" > /dev/kmsg
