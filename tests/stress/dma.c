@@ -275,19 +275,24 @@ int main(int argc, char **argv)
 {
 	struct vhm_rng rng;
 	struct vhm_net n;
-	int opt, err;
+	int opt, err, bad = 0;
 
 	cfg.seed = vhm_stress_auto_seed();
 	while ((opt = getopt(argc, argv, "d:t:s:S:c:h")) != -1) {
 		switch (opt) {
 		case 'd': cfg.device = optarg; break;
-		case 't': cfg.duration = atof(optarg); break;
-		case 's': cfg.seed = strtoull(optarg, NULL, 0); break;
-		case 'S': cfg.stall = atof(optarg); break;
+		case 't': bad |= vhm_stress_parse_num(optarg, &cfg.duration); break;
+		case 's': bad |= vhm_stress_parse_seed(optarg, &cfg.seed); break;
+		case 'S': bad |= vhm_stress_parse_num(optarg, &cfg.stall); break;
 		case 'c': cfg.counts = optarg; break;
 		case 'h': dma_usage(stdout); return 0;
 		default: dma_usage(stderr); return 2;
 		}
+	}
+	if (bad) {
+		fprintf(stderr, "%s: bad number in the options\n", argv[0]);
+		dma_usage(stderr);
+		return 2;
 	}
 	if (!cfg.device || optind != argc) {
 		dma_usage(stderr);

@@ -223,20 +223,25 @@ int main(int argc, char **argv)
 	struct vhm_net n;
 	uint64_t last_counts = 0;
 	pthread_t th;
-	int opt, err;
+	int opt, err, bad = 0;
 
 	cfg.seed = vhm_stress_auto_seed();
 	while ((opt = getopt(argc, argv, "d:t:s:S:L:c:h")) != -1) {
 		switch (opt) {
 		case 'd': cfg.device = optarg; break;
-		case 't': cfg.duration = atof(optarg); break;
-		case 's': cfg.seed = strtoull(optarg, NULL, 0); break;
-		case 'S': cfg.stall = atof(optarg); break;
-		case 'L': cfg.lost = atof(optarg); break;
+		case 't': bad |= vhm_stress_parse_num(optarg, &cfg.duration); break;
+		case 's': bad |= vhm_stress_parse_seed(optarg, &cfg.seed); break;
+		case 'S': bad |= vhm_stress_parse_num(optarg, &cfg.stall); break;
+		case 'L': bad |= vhm_stress_parse_num(optarg, &cfg.lost); break;
 		case 'c': cfg.counts = optarg; break;
 		case 'h': flip_usage(stdout); return 0;
 		default: flip_usage(stderr); return 2;
 		}
+	}
+	if (bad) {
+		fprintf(stderr, "%s: bad number in the options\n", argv[0]);
+		flip_usage(stderr);
+		return 2;
 	}
 	if (!cfg.device || optind != argc) {
 		flip_usage(stderr);

@@ -155,6 +155,25 @@ static inline void vhm_stress_pause_us(struct vhm_rng *r, uint32_t max_us)
 	nanosleep(&ts, NULL);
 }
 
+/* A number of seconds (or any non-negative number) from argv; 0 or -1. */
+static inline int vhm_stress_parse_num(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || *out < 0 ? -1 : 0;
+}
+
+static inline int vhm_stress_parse_seed(const char *s, uint64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(s, &end, 0);
+	return errno || end == s || *end || s[0] == '-' ? -1 : 0;
+}
+
 /* --- counters ----------------------------------------------------------- */
 
 struct vhm_stress_count {

@@ -506,7 +506,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "traffic: name the instance with --device UUID\n");
 		return 2;
 	}
-	seed = cfg.seed[0] ? strtoull(cfg.seed, NULL, 0) : vhm_stress_auto_seed();
+	if (!cfg.seed[0]) {
+		seed = vhm_stress_auto_seed();
+	} else if (vhm_stress_parse_seed(cfg.seed, &seed)) {
+		fprintf(stderr, "traffic: bad seed '%s'\n", cfg.seed);
+		return 2;
+	}
 	vhm_rng_seed(&rng, seed);
 	printf("traffic: seed 0x%016" PRIx64 ", %s %s, %.0f s\n", seed,
 	       cfg.blk ? "blk" : "net", cfg.device, cfg.duration);
