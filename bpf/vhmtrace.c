@@ -198,6 +198,9 @@ static void print_json(json_t *o)
 	json_decref(o);
 }
 
+/* After Ctrl-C: when to stop draining the ring buffer. */
+static uint64_t drain_deadline;
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	const struct vhmtrace_event *e = data;
@@ -205,10 +208,15 @@ static int handle_event(void *ctx, void *data, size_t size)
 
 	/*
 	 * A busy device fills the ring buffer faster than one poll drains
-	 * it: stop consuming on Ctrl-C, or the poll never returns.
+	 * it: after Ctrl-C, drain what is there for at most a second, or
+	 * the poll never returns.
 	 */
-	if (vhm_exiting)
-		return -EINTR;
+	if (vhm_exiting) {
+		if (!drain_deadline)
+			drain_deadline = vhm_now_ns() + 1000000000ULL;
+		else if (vhm_now_ns() > drain_deadline)
+			return -EINTR;
+	}
 	if (e->type >= VHM_EV_MAX || (env.count && seen >= (uint64_t)env.count))
 		return 0;
 	counts[e->type]++;
