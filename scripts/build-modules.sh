@@ -30,6 +30,13 @@ done
 # Drop links whose source is gone.
 find "$out" -xtype l -delete
 
+# Kbuild adds an external module's BTF against the tree's vmlinux but does
+# not relink the module when only vmlinux changed, and the kernel refuses a
+# module whose BTF does not match its own (insmod: "Invalid parameters").
+if [ "$VHM_KERNEL" = debug ]; then
+	find "$out" -name '*.ko' ! -newer "$build/vmlinux" -delete
+fi
+
 kv=0
 [ "${V:-0}" = 1 ] && kv=1
 make -s -C "$build" M="$(cd "$out" && pwd)" KBUILD_VERBOSE=$kv \
