@@ -4,14 +4,16 @@
  * WARNING on purpose, so the suite can prove that its dmesg guard fails the
  * run; spin=<seconds> spins that long at load with preemption off, a soft
  * lockup, and block=<seconds> sleeps that long uninterruptibly, a hung task:
- * reports the runner's console watch must catch. Loaded plainly it does
- * nothing and checks that module BTF is present.
+ * reports the runner's console watch must catch; leak=1 allocates 64 bytes
+ * at load and forgets them, a leak the suite's kmemleak check must report.
+ * Loaded plainly it does nothing and checks that module BTF is present.
  */
 #include <linux/module.h>
 #include <linux/bug.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/preempt.h>
+#include <linux/slab.h>
 #include <asm/processor.h>
 
 static bool vhm_selftest_warn;
@@ -25,6 +27,10 @@ MODULE_PARM_DESC(spin, "Spin this many seconds at load, preemption off (default:
 static unsigned int vhm_selftest_block;
 module_param_named(block, vhm_selftest_block, uint, 0444);
 MODULE_PARM_DESC(block, "Sleep this many seconds at load, uninterruptibly (default: 0)");
+
+static bool vhm_selftest_leak;
+module_param_named(leak, vhm_selftest_leak, bool, 0444);
+MODULE_PARM_DESC(leak, "Leak 64 bytes at load (default: false)");
 
 /* A type only this module defines, for the module BTF check. */
 struct vhm_selftest_marker {
@@ -53,6 +59,13 @@ static int __init vhm_selftest_init(void)
 	if (vhm_selftest_block) {
 		pr_warn("vhm_selftest: sleeping %u s uninterruptibly\n", vhm_selftest_block);
 		msleep(vhm_selftest_block * MSEC_PER_SEC);
+	}
+	if (vhm_selftest_leak) {
+		void *p = kmalloc(64, GFP_KERNEL);
+
+		/* Used as far as the compiler knows; kept nowhere. */
+		OPTIMIZER_HIDE_VAR(p);
+		pr_warn("vhm_selftest: leaked 64 bytes\n");
 	}
 	pr_debug("vhm_selftest: marker %llx\n", vhm_selftest_marker.magic);
 	return 0;
