@@ -375,14 +375,20 @@ static int traffic_blk_session(uint64_t until)
 	if (!traffic_lba[0] && !traffic_lba[1]) {
 		uint64_t blocks = b.capacity / (TRAFFIC_BLOCK_SIZE / VHM_BLK_SECTOR);
 
-		for (unsigned int i = 0; i < TRAFFIC_BLOCKS; i++)
-			traffic_lba[i] = (uint64_t)vhm_rng_below(&rng, (uint32_t)blocks) *
-					 (TRAFFIC_BLOCK_SIZE / VHM_BLK_SECTOR);
-		/* Blocks may coincide: only the last write to a block counts. */
-		for (unsigned int i = 0; i < TRAFFIC_BLOCKS; i++)
-			for (unsigned int j = 0; j < i; j++)
-				if (traffic_lba[i] == traffic_lba[j])
-					traffic_lba[i] = traffic_lba[j] + 8 * (i + 1);
+		/*
+		 * Distinct blocks: two that shared a sector would overwrite
+		 * each other's data and read back as corruption.
+		 */
+		for (unsigned int i = 0; i < TRAFFIC_BLOCKS; i++) {
+			unsigned int j;
+
+			do {
+				traffic_lba[i] = (uint64_t)vhm_rng_below(&rng, (uint32_t)blocks) *
+						 (TRAFFIC_BLOCK_SIZE / VHM_BLK_SECTOR);
+				for (j = 0; j < i && traffic_lba[j] != traffic_lba[i]; j++)
+					;
+			} while (j < i);
+		}
 	}
 	memset(traffic_busy, 0, sizeof(traffic_busy));
 	for (unsigned int i = 0; i < TRAFFIC_DEPTH; i++)
