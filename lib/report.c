@@ -62,6 +62,8 @@ void vhm_env_collect(struct vhm_env *env)
 	const char *run_id = getenv("VHM_RUN_ID");
 	const char *guest = getenv("VHM_GUEST");
 	const char *accel = getenv("VHM_ACCEL");
+	const char *clock = getenv("VHM_CLOCK");
+	const char *shift = getenv("VHM_ICOUNT_SHIFT");
 	time_t now = time(NULL);
 	char stamp[32];
 	struct utsname u;
@@ -80,6 +82,13 @@ void vhm_env_collect(struct vhm_env *env)
 	env->guest = guest && !strcmp(guest, "1");
 	vhm_copy(env->accel, sizeof(env->accel),
 		 env->guest ? (accel && accel[0] ? accel : "unknown") : "none");
+	env->icount_shift = -1;
+	if (env->guest && clock && !strcmp(clock, "virtual")) {
+		vhm_copy(env->clock, sizeof(env->clock), "virtual");
+		env->icount_shift = shift && shift[0] ? atoi(shift) : 0;
+	} else {
+		vhm_copy(env->clock, sizeof(env->clock), "real");
+	}
 	env->ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (run_id && run_id[0])
 		vhm_copy(env->run_id, sizeof(env->run_id), run_id);
@@ -90,15 +99,21 @@ void vhm_env_collect(struct vhm_env *env)
 
 json_t *vhm_env_json(const struct vhm_env *env)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:i}",
-			 "timestamp", env->timestamp,
-			 "host", env->host,
-			 "kernel", env->kernel,
-			 "cpu_model", env->cpu_model,
-			 "commit", env->commit,
-			 "guest", env->guest,
-			 "accel", env->accel,
-			 "vcpus", env->ncpus);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:i}",
+			      "timestamp", env->timestamp,
+			      "host", env->host,
+			      "kernel", env->kernel,
+			      "cpu_model", env->cpu_model,
+			      "commit", env->commit,
+			      "guest", env->guest,
+			      "accel", env->accel,
+			      "clock", env->clock,
+			      "vcpus", env->ncpus);
+
+	if (o && env->icount_shift >= 0)
+		json_object_set_new(o, "icount_shift",
+				    json_integer(env->icount_shift));
+	return o;
 }
 
 json_t *vhm_report_new(const char *tool, const struct vhm_env *env,

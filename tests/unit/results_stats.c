@@ -130,8 +130,35 @@ TEST(three_reps_cannot_reach_95_percent)
 	EXPECT_EQ(vhm_cmp_metric(a, 1, b, 3, VHM_CMP_LOWER_IS_BETTER, &o, &r), -EINVAL);
 }
 
-/* A latency.json in the results schema: one backend, given p50 values. */
-static void write_run(const char *dir, const double *p50, size_t n)
+TEST(virtual_clock_one_repetition_is_a_verdict)
+{
+	double base = 21319, slower = 21533, faster = 21000, same = 21330;
+	double reps[2] = { 21319, 21319 }, noisy[2] = { 21319, 22000 };
+	struct vhm_cmp_exact r;
+
+	/* +1.0%: a regression at the default 1% threshold. */
+	ASSERT_EQ(vhm_cmp_exact(&base, 1, &slower, 1, VHM_CMP_LOWER_IS_BETTER, 0.01, &r), 0);
+	EXPECT_EQ(r.verdict, VHM_CMP_REGRESSION);
+	EXPECT_TRUE(fabs(r.change - 0.01) < 1e-4);
+	/* -1.5% latency: an improvement; +0.05%: nothing. */
+	ASSERT_EQ(vhm_cmp_exact(&base, 1, &faster, 1, VHM_CMP_LOWER_IS_BETTER, 0.01, &r), 0);
+	EXPECT_EQ(r.verdict, VHM_CMP_IMPROVEMENT);
+	ASSERT_EQ(vhm_cmp_exact(&base, 1, &same, 1, VHM_CMP_LOWER_IS_BETTER, 0.01, &r), 0);
+	EXPECT_EQ(r.verdict, VHM_CMP_NO_CHANGE);
+	/* frames/s: fewer is the regression. */
+	ASSERT_EQ(vhm_cmp_exact(&base, 1, &faster, 1, VHM_CMP_HIGHER_IS_BETTER, 0.01, &r), 0);
+	EXPECT_EQ(r.verdict, VHM_CMP_REGRESSION);
+	/* Identical repetitions: no spread; differing ones show it. */
+	ASSERT_EQ(vhm_cmp_exact(reps, 2, &same, 1, VHM_CMP_LOWER_IS_BETTER, 0.01, &r), 0);
+	EXPECT_TRUE(r.spread == 0);
+	ASSERT_EQ(vhm_cmp_exact(noisy, 2, &same, 1, VHM_CMP_LOWER_IS_BETTER, 0.01, &r), 0);
+	EXPECT_TRUE(fabs(r.spread - (22000.0 / 21319 - 1)) < 1e-9);
+	EXPECT_EQ(vhm_cmp_exact(&base, 0, &same, 1, VHM_CMP_LOWER_IS_BETTER, 0.01, &r), -EINVAL);
+}
+
+/* A latency.json in the results schema: one backend, given p50 values,
+ * on the clock named (NULL: a run from before env.clock existed). */
+static void write_run_on(const char *dir, const double *p50, size_t n, const char *clock)
 {
 	json_t *reps = json_array(), *doc;
 	char path[512];
@@ -142,12 +169,20 @@ static void write_run(const char *dir, const double *p50, size_t n)
 	doc = json_pack("{s:i, s:s, s:{}, s:[{s:s, s:o}]}", "schema_version", 1,
 			"tool", "vhm-latency", "params", "results", "backend", "vhost-mdev",
 			"repetitions", reps);
+	if (clock)
+		json_object_set_new(doc, "env", json_pack("{s:s, s:i}", "clock", clock,
+							  "icount_shift", 0));
 	snprintf(path, sizeof(path), "mkdir -p %s", dir);
 	if (system(path))
 		return;
 	snprintf(path, sizeof(path), "%s/latency.json", dir);
 	json_dump_file(doc, path, JSON_INDENT(1));
 	json_decref(doc);
+}
+
+static void write_run(const char *dir, const double *p50, size_t n)
+{
+	write_run_on(dir, p50, n, NULL);
 }
 
 static int run_compare(const char *args)
@@ -185,6 +220,37 @@ TEST(cli_exit_status)
 	snprintf(args, sizeof(args), "-m 'latency.*.p50' %s %s", c, a);
 	EXPECT_EQ(run_compare(args), 0);	/* an improvement */
 	snprintf(args, sizeof(args), "%s %s/missing", a, tmpl);
+	EXPECT_EQ(run_compare(args), 2);
+	snprintf(args, sizeof(args), "rm -rf %s", tmpl);
+	EXPECT_EQ(system(args), 0);
+}
+
+TEST(cli_virtual_clock)
+{
+	char tmpl[] = "/tmp/vhm-cmp-XXXXXX", a[256], b[256], c[256], r[256], args[1024];
+	double x = 21319, y = 21320, z = 21533;
+
+	ASSERT_NE(mkdtemp(tmpl), NULL);
+	snprintf(a, sizeof(a), "%s/a", tmpl);
+	snprintf(b, sizeof(b), "%s/b", tmpl);
+	snprintf(c, sizeof(c), "%s/c", tmpl);
+	snprintf(r, sizeof(r), "%s/r", tmpl);
+	write_run_on(a, &x, 1, "virtual");
+	write_run_on(b, &y, 1, "virtual");
+	write_run_on(c, &z, 1, "virtual");
+	write_run_on(r, &x, 1, "real");
+	/* One repetition a side is enough; +1% is flagged, -1% is not. */
+	snprintf(args, sizeof(args), "-m 'latency.*.p50' %s %s", a, b);
+	EXPECT_EQ(run_compare(args), 0);
+	snprintf(args, sizeof(args), "-m 'latency.*.p50' %s %s", a, c);
+	EXPECT_EQ(run_compare(args), 1);
+	snprintf(args, sizeof(args), "-m 'latency.*.p50' %s %s", c, a);
+	EXPECT_EQ(run_compare(args), 0);
+	/* A higher threshold lets it pass. */
+	snprintf(args, sizeof(args), "-t 2 -m 'latency.*.p50' %s %s", a, c);
+	EXPECT_EQ(run_compare(args), 0);
+	/* Virtual against real time: refused. */
+	snprintf(args, sizeof(args), "%s %s", a, r);
 	EXPECT_EQ(run_compare(args), 2);
 	snprintf(args, sizeof(args), "rm -rf %s", tmpl);
 	EXPECT_EQ(system(args), 0);

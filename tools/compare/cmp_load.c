@@ -81,6 +81,37 @@ static json_t *load_doc(const char *dir, const char *name, const char *tool)
 	return doc;
 }
 
+bool vhm_metrics_virtual(const struct vhm_metric_set *s)
+{
+	return s->virtual_docs && !s->real_docs && s->icount_shift >= 0;
+}
+
+static void note_clock(struct vhm_metric_set *s, json_t *doc)
+{
+	json_t *env = json_object_get(doc, "env");
+	const char *clock = json_string_value(json_object_get(env, "clock"));
+	json_t *shift = json_object_get(env, "icount_shift");
+	int v = json_is_integer(shift) ? (int)json_integer_value(shift) : -2;
+
+	if (!clock || strcmp(clock, "virtual")) {
+		s->real_docs++;
+		return;
+	}
+	if (!s->virtual_docs++)
+		s->icount_shift = v;
+	else if (s->icount_shift != v)
+		s->icount_shift = -2;
+}
+
+/* The unit of a time metric: on the virtual clock, guest time. */
+static const char *time_unit(json_t *doc, const char *real, const char *virt)
+{
+	const char *clock = json_string_value(json_object_get(json_object_get(doc, "env"),
+							      "clock"));
+
+	return clock && !strcmp(clock, "virtual") ? virt : real;
+}
+
 /* Repetition field as a number; < 0 when absent. */
 static double num(json_t *o, const char *k)
 {
@@ -108,7 +139,8 @@ static int load_latency(struct vhm_metric_set *s, json_t *doc)
 
 			snprintf(key, sizeof(key), "latency.%s.%s", be, pct[p].name);
 			snprintf(label, sizeof(label), "latency %s %s", pct[p].name, be);
-			m = metric_get(s, key, label, "us", 1e-3, VHM_CMP_LOWER_IS_BETTER);
+			m = metric_get(s, key, label, time_unit(doc, "us", "virtual us"),
+				       1e-3, VHM_CMP_LOWER_IS_BETTER);
 			if (!m)
 				return -ENOMEM;
 			json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
@@ -139,7 +171,8 @@ static int load_throughput(struct vhm_metric_set *s, json_t *doc)
 		snprintf(key, sizeof(key), "throughput.%s.b%ld.s%ld.d%ld", be, batch, size, depth);
 		snprintf(label, sizeof(label), "frames/s %s batch %ld frame %ld depth %ld",
 			 be, batch, size, depth);
-		m = metric_get(s, key, label, "kf/s", 1e-3, VHM_CMP_HIGHER_IS_BETTER);
+		m = metric_get(s, key, label, time_unit(doc, "kf/s", "kf/virtual s"),
+			       1e-3, VHM_CMP_HIGHER_IS_BETTER);
 		if (!m)
 			return -ENOMEM;
 		json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
@@ -171,11 +204,13 @@ int vhm_metrics_load(struct vhm_metric_set *s, const char *dir)
 	if (lat) {
 		if (!json_object_get(s->params, "latency"))
 			json_object_set(s->params, "latency", json_object_get(lat, "params"));
+		note_clock(s, lat);
 		ret = load_latency(s, lat);
 	}
 	if (!ret && tput) {
 		if (!json_object_get(s->params, "throughput"))
 			json_object_set(s->params, "throughput", json_object_get(tput, "params"));
+		note_clock(s, tput);
 		ret = load_throughput(s, tput);
 	}
 	if (!ret)

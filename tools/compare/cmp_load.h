@@ -9,6 +9,7 @@
 #define VHM_CMP_LOAD_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cmp_stats.h"
@@ -28,7 +29,14 @@ struct vhm_metric_set {
 	size_t n, cap;
 	json_t *params;		/* {"latency": {...}, "throughput": {...}} */
 	unsigned int runs;	/* directories loaded */
+	/* Documents on each clock (env.clock; before it existed: real). */
+	unsigned int virtual_docs, real_docs;
+	/* env.icount_shift of the virtual ones; -2 when they differ. */
+	int icount_shift;
 };
+
+/* Every document loaded ran on the virtual clock, with one icount shift. */
+bool vhm_metrics_virtual(const struct vhm_metric_set *s);
 
 /* Adds the repetitions of the run in dir. 0, or -errno with a message on
  * stderr; a run with neither file is an error. */

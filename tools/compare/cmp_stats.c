@@ -226,3 +226,44 @@ int vhm_cmp_metric(const double *base, size_t nb, const double *new_, size_t nn,
 	free(d);
 	return 0;
 }
+
+/* max/min - 1 of x[0..n), or -1 when a value is not positive. */
+static double spread_of(const double *x, size_t n)
+{
+	double lo = x[0], hi = x[0];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0))
+			return -1;
+		lo = fmin(lo, x[i]);
+		hi = fmax(hi, x[i]);
+	}
+	return hi / lo - 1;
+}
+
+int vhm_cmp_exact(const double *base, size_t nb, const double *new_, size_t nn,
+		  enum vhm_cmp_better better, double threshold,
+		  struct vhm_cmp_exact *res)
+{
+	double sb, sn, worse;
+
+	if (!nb || !nn || !(threshold >= 0))
+		return -EINVAL;
+	sb = spread_of(base, nb);
+	sn = spread_of(new_, nn);
+	if (sb < 0 || sn < 0)
+		return -EINVAL;
+	res->spread = fmax(sb, sn);
+	res->base_median = vhm_cmp_median(base, nb);
+	res->new_median = vhm_cmp_median(new_, nn);
+	res->change = res->new_median / res->base_median - 1;
+	worse = better == VHM_CMP_LOWER_IS_BETTER ? res->change : -res->change;
+	/* The threshold is relative to BASE, in either direction. */
+	if (worse >= threshold)
+		res->verdict = VHM_CMP_REGRESSION;
+	else if (-worse >= threshold)
+		res->verdict = VHM_CMP_IMPROVEMENT;
+	else
+		res->verdict = VHM_CMP_NO_CHANGE;
+	return 0;
+}

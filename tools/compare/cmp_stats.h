@@ -65,6 +65,25 @@ int vhm_cmp_metric(const double *base, size_t nb, const double *new_, size_t nn,
 		   enum vhm_cmp_better better, const struct vhm_cmp_opts *opts,
 		   struct vhm_cmp_result *res);
 
+/*
+ * Runs on the virtual clock (QEMU -icount) repeat exactly: one repetition
+ * is a measurement without noise. The change is the ratio of the medians
+ * NEW/BASE - 1; a change of at least threshold (e.g. 0.01) in the bad
+ * direction is a regression, in the good one an improvement. spread is
+ * the largest max/min - 1 within a side: repetitions that differ at all
+ * say the clock was not deterministic. Values must be > 0 and each side
+ * needs one. Returns 0 or -EINVAL.
+ */
+struct vhm_cmp_exact {
+	double base_median, new_median;
+	double change, spread;
+	enum vhm_cmp_verdict verdict;
+};
+
+int vhm_cmp_exact(const double *base, size_t nb, const double *new_, size_t nn,
+		  enum vhm_cmp_better better, double threshold,
+		  struct vhm_cmp_exact *res);
+
 const char *vhm_cmp_verdict_name(enum vhm_cmp_verdict v);
 
 #endif /* VHM_CMP_STATS_H */

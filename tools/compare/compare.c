@@ -3,7 +3,9 @@
  * vhm-compare: BASE and NEW benchmark runs, metric by metric, with an
  * exact Mann-Whitney test over the repetitions, a Hodges-Lehmann change
  * with its confidence interval (Bonferroni over the metrics compared) and a
- * minimum effect size. Exit status 1 when a metric regressed.
+ * minimum effect size. Runs on the virtual clock repeat exactly: those are
+ * compared by the ratio of their values against a threshold, from one
+ * repetition a side. Exit status 1 when a metric regressed.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -23,6 +25,7 @@
 static const struct option long_opts[] = {
 	{ "alpha", required_argument, NULL, 'a' },
 	{ "min-effect", required_argument, NULL, 'e' },
+	{ "threshold", required_argument, NULL, 't' },
 	{ "metric", required_argument, NULL, 'm' },
 	{ "json", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -44,13 +47,24 @@ static void usage(FILE *f)
 "  -m, --metric GLOB    compare only metrics whose key matches (repeatable),\n"
 "                       e.g. 'latency.*.p50' or 'throughput.vhost-mdev.*'\n"
 "  -j, --json FILE      also write the comparison as JSON\n"
+"  -t, --threshold PCT  virtual clock: smallest change that counts, in\n"
+"                       percent (default 1)\n"
 "  -q, --quiet          print only regressions and the verdict line\n"
 "\n"
-"Method: per metric, the repetitions are the samples; exact Mann-Whitney U\n"
+"Method, real clock (env.clock \"real\": KVM, hardware, TCG timed by the\n"
+"host): per metric, the repetitions are the samples; exact Mann-Whitney U\n"
 "test on log values, Hodges-Lehmann ratio NEW/BASE with its Moses interval\n"
 "at 1 - A/m (m metrics compared). A regression is significant and at least\n"
-"the minimum effect in the bad direction. Exit 1 on a regression, 2 on\n"
-"bad input, else 0.\n");
+"the minimum effect in the bad direction.\n"
+"\n"
+"Method, virtual clock (both sides env.clock \"virtual\", the same icount\n"
+"shift): a run repeats to the instruction, so one repetition a side is a\n"
+"verdict: NEW/BASE - 1 of the medians, a regression or an improvement from\n"
+"the threshold on. Repetitions that differ within a side are reported.\n"
+"Virtual time counts instructions (2^shift ns each): it measures path\n"
+"length, not caches, memory or contention.\n"
+"\n"
+"Exit 1 on a regression, 2 on bad input, else 0.\n");
 }
 
 static int load_side(struct vhm_metric_set *s, const char *list, json_t *names)
@@ -110,24 +124,156 @@ static json_t *num_or_null(double x)
 	return isfinite(x) ? json_real(x) : json_null();
 }
 
+struct exact_totals {
+	int regressions, improvements;
+	unsigned int compared;
+	double spread;		/* largest within a side */
+};
+
+/* One metric on the virtual clock: printed, and its JSON object filled. */
+static void compare_one_exact(const struct vhm_metric *b, const struct vhm_metric *n,
+			      double threshold, bool quiet, json_t *o,
+			      struct exact_totals *t)
+{
+	struct vhm_cmp_exact r;
+	char label[160];
+	const char *verdict;
+
+	snprintf(label, sizeof(label), "%s (%s)", b->label, b->unit);
+	if (vhm_cmp_exact(b->v, b->n, n->v, n->n, b->better, threshold, &r)) {
+		json_object_set_new(o, "verdict", json_string("not compared"));
+		if (!quiet)
+			printf("%-52s %10s %10s %8s %9s  not compared (%zu/%zu repetitions)\n",
+			       label, "-", "-", "-", "-", b->n, n->n);
+		return;
+	}
+	t->compared++;
+	t->spread = fmax(t->spread, r.spread);
+	verdict = vhm_cmp_verdict_name(r.verdict);
+	if (r.verdict == VHM_CMP_REGRESSION)
+		t->regressions++;
+	else if (r.verdict == VHM_CMP_IMPROVEMENT)
+		t->improvements++;
+	if (!quiet || r.verdict == VHM_CMP_REGRESSION)
+		printf("%-52s %10.2f %10.2f %+7.2f%% %8.3f%%  %s\n", label,
+		       r.base_median * b->scale, r.new_median * n->scale,
+		       pct(r.change), pct(r.spread), verdict);
+	json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:f, s:s}",
+		"base_median", r.base_median * b->scale,
+		"new_median", r.new_median * n->scale,
+		"change_pct", pct(r.change), "spread_pct", pct(r.spread),
+		"verdict", verdict));
+}
+
+/*
+ * Both sides on the virtual clock: every metric present on both, from one
+ * repetition. Returns the exit status.
+ */
+static int compare_exact(const struct vhm_metric_set *base, const struct vhm_metric_set *cur,
+			 char **globs, int nglobs, double threshold, bool quiet,
+			 const char *json_out, json_t *bnames, json_t *nnames)
+{
+	struct exact_totals t = { 0 };
+	json_t *metrics = json_array(), *doc;
+	size_t i;
+
+	if (!quiet)
+		printf("%-52s %10s %10s %8s %9s  %s\n", "metric", "base", "new",
+		       "change", "spread", "verdict");
+	for (i = 0; i < base->n; i++) {
+		const struct vhm_metric *b = &base->m[i];
+		const struct vhm_metric *n = vhm_metrics_find(cur, b->key);
+		json_t *o;
+
+		if (!n || !selected(b->key, globs, nglobs))
+			continue;
+		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "key", b->key, "label", b->label,
+			      "unit", b->unit,
+			      "better", b->better == VHM_CMP_LOWER_IS_BETTER ? "lower" : "higher",
+			      "n_base", (json_int_t)b->n, "n_new", (json_int_t)n->n);
+		compare_one_exact(b, n, threshold, quiet, o, &t);
+		json_array_append_new(metrics, o);
+	}
+	if (!t.compared) {
+		fprintf(stderr, "vhm-compare: no metric on both sides\n");
+		json_decref(metrics);
+		return EXIT_USAGE;
+	}
+	printf("compare: %u metrics on the virtual clock (icount shift %d: deterministic, "
+	       "one repetition is a verdict), threshold %.3g%%: %d regression%s, "
+	       "%d improvement%s\n",
+	       t.compared, base->icount_shift, pct(threshold),
+	       t.regressions, t.regressions == 1 ? "" : "s",
+	       t.improvements, t.improvements == 1 ? "" : "s");
+	/* A tenth of the threshold: the clock is no longer exact. */
+	if (t.spread > threshold / 10)
+		printf("compare: warning: repetitions differ by up to %.3g%% within a side: "
+		       "the runs were not deterministic\n", pct(t.spread));
+	if (json_out) {
+		doc = json_pack("{s:i, s:s, s:s, s:o, s:o, s:i, s:f, s:i, s:i, s:i, s:f, s:O}",
+				"compare_version", 1,
+				"method", "virtual clock: ratio of the medians against a threshold",
+				"clock", "virtual", "base", bnames, "new", nnames,
+				"icount_shift", base->icount_shift,
+				"threshold_pct", pct(threshold), "family", (int)t.compared,
+				"regressions", t.regressions, "improvements", t.improvements,
+				"spread_pct", pct(t.spread), "metrics", metrics);
+		if (!doc || json_dump_file(doc, json_out, JSON_INDENT(2) | JSON_SORT_KEYS)) {
+			fprintf(stderr, "vhm-compare: failed to write %s\n", json_out);
+			json_decref(doc);
+			json_decref(metrics);
+			return EXIT_USAGE;
+		}
+		json_decref(doc);
+	}
+	json_decref(metrics);
+	return t.regressions ? EXIT_REGRESSION : 0;
+}
+
+/* Both sides on one clock; 0, or -EINVAL with a message. */
+static int check_clocks(const struct vhm_metric_set *a, const struct vhm_metric_set *b)
+{
+	bool va = vhm_metrics_virtual(a), vb = vhm_metrics_virtual(b);
+
+	if ((a->virtual_docs && a->real_docs) || (b->virtual_docs && b->real_docs) || va != vb) {
+		fprintf(stderr, "vhm-compare: one side ran on the virtual clock and the other "
+			"on the real one: their times are not comparable\n");
+		return -EINVAL;
+	}
+	if (va && a->icount_shift != b->icount_shift) {
+		fprintf(stderr, "vhm-compare: the virtual clocks differ (icount shift %d and %d)\n",
+			a->icount_shift, b->icount_shift);
+		return -EINVAL;
+	}
+	if (a->icount_shift == -2 || b->icount_shift == -2) {
+		fprintf(stderr, "vhm-compare: runs of one side have different icount shifts\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vhm_cmp_opts opts = { .alpha = 0.05, .min_effect = 0.05, .family = 1 };
 	struct vhm_metric_set base = { 0 }, cur = { 0 };
 	const char *json_out = NULL;
+	double threshold = 0.01;
 	char *globs[64];
 	int nglobs = 0, c, regressions = 0, improvements = 0, quiet = 0;
 	unsigned int family = 0, too_few = 0, reps_needed = 0;
 	json_t *doc, *metrics, *bnames = json_array(), *nnames = json_array();
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "a:e:m:j:qh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:e:t:m:j:qh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			opts.alpha = strtod(optarg, NULL);
 			break;
 		case 'e':
 			opts.min_effect = strtod(optarg, NULL) / 100;
+			break;
+		case 't':
+			threshold = strtod(optarg, NULL) / 100;
 			break;
 		case 'm':
 			if (nglobs < 64)
@@ -147,13 +293,23 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (argc - optind != 2 || !(opts.alpha > 0 && opts.alpha < 1) || opts.min_effect < 0) {
+	if (argc - optind != 2 || !(opts.alpha > 0 && opts.alpha < 1) || opts.min_effect < 0 ||
+	    !(threshold >= 0)) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (load_side(&base, argv[optind], bnames) || load_side(&cur, argv[optind + 1], nnames))
 		return EXIT_USAGE;
 	check_params(base.params, cur.params);
+	if (check_clocks(&base, &cur))
+		return EXIT_USAGE;
+	if (vhm_metrics_virtual(&base)) {
+		c = compare_exact(&base, &cur, globs, nglobs, threshold, quiet, json_out,
+				  bnames, nnames);
+		vhm_metrics_free(&base);
+		vhm_metrics_free(&cur);
+		return c;
+	}
 
 	/* The family: metrics on both sides with two repetitions or more. */
 	for (i = 0; i < base.n; i++) {
