@@ -63,11 +63,14 @@ def main():
             "commit": commit,
             "fio_version": version,
             "guest": os.path.exists("/run/vhm"),
+            "clock": os.environ.get("VHM_CLOCK", "real"),
         },
         "params": {"runtime_s": float(runtime), "iodepth": int(iodepth),
                    "size": "32M"},
         "results": results,
     }
+    if doc["env"]["clock"] == "virtual":
+        doc["env"]["icount_shift"] = int(os.environ.get("VHM_ICOUNT_SHIFT", "0"))
     with open(out, "w") as f:
         json.dump(doc, f, indent=2, sort_keys=True)
         f.write("\n")
