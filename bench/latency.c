@@ -36,6 +36,9 @@ static struct {
 	bool no_event_idx;
 } cfg;
 
+/* The run's environment: its clock names the unit of every time printed. */
+static struct vhm_env env;
+
 static const struct vhm_opt vhm_latency_opts[] = {
 	{ "backend", 'b', "LIST", VHM_OPT_STR, &cfg.backends, "all",
 	  "backends to measure: all, or a comma list of vhost-mdev, vhost-net, floor" },
@@ -163,13 +166,14 @@ static void vhm_csv_rep(FILE *csv, const char *backend, unsigned int rep,
 	if (!csv)
 		return;
 	vhm_summarize(s, &sum);
-	fprintf(csv, "%s,%u,%zu,%llu,%llu,%llu,%llu,%llu,%llu,%.1f,%.3f,%.3f\n",
+	fprintf(csv, "%s,%u,%zu,%llu,%llu,%llu,%llu,%llu,%llu,%.1f,%.3f,%.3f,%s\n",
 		backend, rep, sum.n, (unsigned long long)sum.min,
 		(unsigned long long)sum.p50, (unsigned long long)sum.p90,
 		(unsigned long long)sum.p99, (unsigned long long)sum.p999,
 		(unsigned long long)sum.max, sum.mean,
 		sum.n ? (double)perf->value[VHM_PERF_CONTEXT_SWITCHES] / (double)sum.n : 0,
-		sum.n ? (double)perf->value[VHM_PERF_SYS_CONTEXT_SWITCHES] / (double)sum.n : 0);
+		sum.n ? (double)perf->value[VHM_PERF_SYS_CONTEXT_SWITCHES] / (double)sum.n : 0,
+		env.clock);
 }
 
 static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
@@ -263,8 +267,8 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 		if (!hist.count[b])
 			continue;
 		vhm_hist_bounds(b, &lo, &hi);
-		fprintf(hist_csv, "%s,%llu,%llu,%llu\n", name, (unsigned long long)lo,
-			(unsigned long long)hi, (unsigned long long)hist.count[b]);
+		fprintf(hist_csv, "%s,%llu,%llu,%llu,%s\n", name, (unsigned long long)lo,
+			(unsigned long long)hi, (unsigned long long)hist.count[b], env.clock);
 	}
 close:
 	vhm_dev_close(&d);
@@ -297,9 +301,17 @@ static void vhm_print_ratio(const struct vhm_latency_result *a,
 
 static void vhm_print_table(const struct vhm_latency_result *r, int n)
 {
-	printf("%-11s %8s %9s %9s %9s %9s %9s %9s %7s %7s\n", "backend",
-	       "samples", "min(us)", "p50(us)", "p90(us)", "p99(us)", "p99.9(us)",
-	       "max(us)", "cs/op", "syscs/op");
+	static const char *const cols[] = { "min", "p50", "p90", "p99", "p99.9", "max" };
+	/* "p99.9(vus)" needs one more column than "p99.9(us)" */
+	int w = vhm_env_virtual(&env) ? 10 : 9;
+	char head[sizeof(cols) / sizeof(cols[0])][16];
+
+	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
+		snprintf(head[c], sizeof(head[c]), "%s(%s)", cols[c], vhm_unit_us(&env));
+	vhm_print_clock_note(stdout, &env);
+	printf("%-11s %8s %*s %*s %*s %*s %*s %*s %7s %7s\n", "backend", "samples",
+	       w, head[0], w, head[1], w, head[2], w, head[3], w, head[4], w, head[5],
+	       "cs/op", "syscs/op");
 	for (int i = 0; i < n; i++) {
 		const struct vhm_latency_summary *s = &r[i].sum;
 
@@ -307,10 +319,10 @@ static void vhm_print_table(const struct vhm_latency_result *r, int n)
 			printf("%-11s %8s\n", r[i].backend, "failed");
 			continue;
 		}
-		printf("%-11s %8zu %9.2f %9.2f %9.2f %9.2f %9.2f %9.2f %7.2f %7.2f\n",
-		       r[i].backend, s->n, s->min / 1e3, s->p50 / 1e3, s->p90 / 1e3,
-		       s->p99 / 1e3, s->p999 / 1e3, s->max / 1e3, r[i].ctx_per_op,
-		       r[i].sys_ctx_per_op);
+		printf("%-11s %8zu %*.2f %*.2f %*.2f %*.2f %*.2f %*.2f %7.2f %7.2f\n",
+		       r[i].backend, s->n, w, s->min / 1e3, w, s->p50 / 1e3,
+		       w, s->p90 / 1e3, w, s->p99 / 1e3, w, s->p999 / 1e3,
+		       w, s->max / 1e3, r[i].ctx_per_op, r[i].sys_ctx_per_op);
 	}
 	vhm_print_ratio(vhm_find_result(r, n, "vhost-mdev"), vhm_find_result(r, n, "vhost-net"));
 	vhm_print_ratio(vhm_find_result(r, n, "vhost-mdev"), vhm_find_result(r, n, "floor"));
@@ -322,8 +334,7 @@ int main(int argc, char **argv)
 	struct vhm_latency_result res[VHM_MAX_BACKENDS];
 	const char *names[VHM_MAX_BACKENDS];
 	FILE *csv = NULL, *hist_csv = NULL;
-	char outdir[512];
-	struct vhm_env env;
+	char outdir[512], desc[160];
 	json_t *doc;
 	int n, failed = 0, err;
 
@@ -353,9 +364,10 @@ int main(int argc, char **argv)
 		hist_csv = vhm_report_open(outdir, "latency-hist.csv");
 		if (!csv || !hist_csv)
 			return 1;
+		/* clock: virtual when the _ns columns are virtual ns */
 		fprintf(csv, "backend,rep,samples,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,"
-			"max_ns,mean_ns,cs_per_op,sys_cs_per_op\n");
-		fprintf(hist_csv, "backend,lo_ns,hi_ns,count\n");
+			"max_ns,mean_ns,cs_per_op,sys_cs_per_op,clock\n");
+		fprintf(hist_csv, "backend,lo_ns,hi_ns,count,clock\n");
 	}
 
 	doc = vhm_report_new("vhm-latency", &env, vhm_latency_params());
@@ -367,9 +379,9 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("latency, one frame in flight, %u-byte frames, %s (%s%s, %d vCPUs)\n",
+	printf("latency, one frame in flight, %u-byte frames, %s (%s)\n",
 	       cfg.frame_size, cfg.busy_poll ? "busy-poll" : "interrupts",
-	       env.guest ? "guest " : "native", env.guest ? env.accel : "", env.ncpus);
+	       vhm_env_describe(&env, desc, sizeof(desc)));
 	vhm_print_table(res, n);
 
 	if (csv)

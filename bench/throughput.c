@@ -39,6 +39,9 @@ static struct {
 	bool no_event_idx;
 } cfg;
 
+/* The run's environment: its clock names the unit of every rate printed. */
+static struct vhm_env env;
+
 static const struct vhm_opt vhm_tput_opts[] = {
 	{ "backend", 'b', "LIST", VHM_OPT_STR, &cfg.backends, "all",
 	  "backends to measure: all, or a comma list of vhost-mdev, vhost-net, floor" },
@@ -230,9 +233,9 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 				    vhm_sim_counters(d.opts.device) ?: json_null());
 	json_array_append_new(results, jr);
 	if (csv)
-		fprintf(csv, "%s,%u,%u,%u,%.1f,%.1f,%.4f,%.1f,%.1f,%.2f,%.2f\n", name,
+		fprintf(csv, "%s,%u,%u,%u,%.1f,%.1f,%.4f,%.1f,%.1f,%.2f,%.2f,%s\n", name,
 			pt->batch, pt->frame, depth, pt->fps, pt->fps_half, pt->gbps,
-			pt->kicks_ps, pt->irqs_ps, pt->per_kick, pt->per_irq);
+			pt->kicks_ps, pt->irqs_ps, pt->per_kick, pt->per_irq, env.clock);
 out:
 	vhm_perf_close(&perf);
 	vhm_dev_close(&d);
@@ -253,8 +256,16 @@ vhm_tput_peer(const struct vhm_tput_point *pts, int n, const struct vhm_tput_poi
 
 static void vhm_tput_print(const struct vhm_tput_point *pts, int n)
 {
+	const char *per_s = vhm_unit_per_s(&env);
+	char fps[16], gbps[16], kps[16], ips[16];
+
+	snprintf(fps, sizeof(fps), "frames%s", per_s);
+	snprintf(gbps, sizeof(gbps), "Gbit%s", per_s);
+	snprintf(kps, sizeof(kps), "kicks%s", per_s);
+	snprintf(ips, sizeof(ips), "irqs%s", per_s);
+	vhm_print_clock_note(stdout, &env);
 	printf("%-11s %5s %5s %5s %11s %8s %10s %10s %7s %7s %8s %8s\n", "backend",
-	       "batch", "frame", "depth", "frames/s", "Gbit/s", "kicks/s", "irqs/s",
+	       "batch", "frame", "depth", fps, gbps, kps, ips,
 	       "f/kick", "f/irq", "/vh-net", "/floor");
 	for (int i = 0; i < n; i++) {
 		const struct vhm_tput_point *p = &pts[i], *net, *floor;
@@ -290,8 +301,7 @@ int main(int argc, char **argv)
 {
 	static struct vhm_tput_point pts[VHM_MAX_POINTS];
 	const char *names[VHM_MAX_BACKENDS];
-	char outdir[512];
-	struct vhm_env env;
+	char outdir[512], desc[160];
 	FILE *csv = NULL;
 	int n, npts = 0, failed = 0;
 	json_t *doc, *params;
@@ -331,9 +341,10 @@ int main(int argc, char **argv)
 		csv = vhm_report_open(outdir, "throughput.csv");
 		if (!csv)
 			return 1;
+		/* clock: virtual when the _per_s columns are per virtual second */
 		fprintf(csv, "backend,batch,frame_size,depth,frames_per_s,ci95_half,"
 			"gbit_per_s,kicks_per_s,interrupts_per_s,frames_per_kick,"
-			"frames_per_interrupt\n");
+			"frames_per_interrupt,clock\n");
 	}
 	params = json_pack("{s:s, s:o, s:o, s:o, s:I, s:f, s:f, s:I, s:i, s:i, s:b, s:b}",
 			   "backends", cfg.backends,
@@ -365,10 +376,10 @@ int main(int argc, char **argv)
 						failed++;
 				}
 
-	printf("throughput, %s (%s%s, %d vCPUs), %.1f s x %u per point\n",
+	printf("throughput, %s (%s), %.1f %ss x %u per point\n",
 	       cfg.busy_poll ? "busy-poll" : "interrupts",
-	       env.guest ? "guest " : "native", env.guest ? env.accel : "",
-	       env.ncpus, cfg.duration, cfg.reps);
+	       vhm_env_describe(&env, desc, sizeof(desc)), cfg.duration,
+	       vhm_env_virtual(&env) ? "virtual " : "", cfg.reps);
 	vhm_tput_print(pts, npts);
 	if (csv)
 		fclose(csv);

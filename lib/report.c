@@ -116,6 +116,49 @@ json_t *vhm_env_json(const struct vhm_env *env)
 	return o;
 }
 
+bool vhm_env_virtual(const struct vhm_env *env)
+{
+	return !strcmp(env->clock, "virtual");
+}
+
+const char *vhm_env_describe(const struct vhm_env *env, char *buf, size_t size)
+{
+	char clock[48];
+
+	if (vhm_env_virtual(env))
+		snprintf(clock, sizeof(clock), "virtual clock (icount shift %d)",
+			 env->icount_shift);
+	else
+		snprintf(clock, sizeof(clock), "real clock");
+	snprintf(buf, size, "%s%s, %s, %d %s%s", env->guest ? "guest " : "native",
+		 env->guest ? env->accel : "", clock, env->ncpus,
+		 env->guest ? "vCPU" : "CPU", env->ncpus == 1 ? "" : "s");
+	return buf;
+}
+
+const char *vhm_unit_us(const struct vhm_env *env)
+{
+	return vhm_env_virtual(env) ? "vus" : "us";
+}
+
+const char *vhm_unit_per_s(const struct vhm_env *env)
+{
+	return vhm_env_virtual(env) ? "/vs" : "/s";
+}
+
+void vhm_print_clock_note(FILE *f, const struct vhm_env *env)
+{
+	int shift = env->icount_shift;
+
+	if (!vhm_env_virtual(env))
+		return;
+	if (shift < 0 || shift > 30)
+		shift = 0;
+	fprintf(f, "vus = virtual us, /vs = per virtual s: guest time at %d ns per "
+		"instruction executed, idle skipped; path length, not real time (docs/bench.md)\n",
+		1 << shift);
+}
+
 json_t *vhm_report_new(const char *tool, const struct vhm_env *env,
 		       json_t *params)
 {

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "perf.h"
@@ -35,6 +36,22 @@ struct vhm_env {
  */
 void vhm_env_collect(struct vhm_env *env);
 json_t *vhm_env_json(const struct vhm_env *env);
+
+/* The run ran on QEMU's instruction-count clock: times are guest time. */
+bool vhm_env_virtual(const struct vhm_env *env);
+/*
+ * The run in one phrase for a table's title, e.g. "guest tcg, virtual
+ * clock (icount shift 0), 1 vCPU" or "native, real clock, 8 CPUs"; buf.
+ */
+const char *vhm_env_describe(const struct vhm_env *env, char *buf, size_t size);
+/*
+ * Units of the tables: "us" and "/s" on the real clock, "vus" and "/vs"
+ * (virtual microseconds, per virtual second) on the virtual one.
+ */
+const char *vhm_unit_us(const struct vhm_env *env);
+const char *vhm_unit_per_s(const struct vhm_env *env);
+/* On the virtual clock, a line saying what the virtual units are. */
+void vhm_print_clock_note(FILE *f, const struct vhm_env *env);
 
 /* {"schema_version", "tool", "run_id", "env", "params", "results": []} */
 json_t *vhm_report_new(const char *tool, const struct vhm_env *env,

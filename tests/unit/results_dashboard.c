@@ -55,6 +55,24 @@ static void make_tree(struct __test_metadata *_metadata, char *tmpl)
 	ASSERT_EQ(sh("cp -r '%s/tests/fixtures/results/.' %s/", top, tmpl), 0);
 }
 
+#define RUN_V	"20261130T040000Z-vm-3858e11"
+
+/*
+ * RUN_B relabelled as a run on the virtual clock (icount shift 0), the
+ * newest of the tree: its env and CSVs say so, its plots are drawn again.
+ */
+static void add_virtual_run(struct __test_metadata *_metadata, const char *tree,
+			    const char *name)
+{
+	ASSERT_EQ(sh("cd %s && rm -rf %s && cp -r " RUN_B " %s && cd %s && "
+		     "rm -f params.json metrics.prom *.png *.svg compare-baseline.json && "
+		     "for f in latency.json throughput.json; do "
+		     "jq '.env.clock = \"virtual\" | .env.icount_shift = 0 | .env.vcpus = 1' $f > $f.new && "
+		     "mv $f.new $f; done && "
+		     "for f in *.csv; do sed -i '1s/$/,clock/; 2,$s/$/,virtual/' $f; done",
+		     tree, name, name, name), 0);
+}
+
 TEST(plot_from_a_saved_run)
 {
 	char tmpl[] = "/tmp/vhm-plot-XXXXXX", dir[256];
@@ -80,11 +98,80 @@ TEST(plot_from_a_saved_run)
 	EXPECT_EQ(sh("grep -q '^vhm_throughput_frames_per_second{.*batch=\"8\"' %s/metrics.prom", dir), 0);
 	EXPECT_EQ(sh("jq -e '.layout_version == 1 and .latency.samples == 5000' %s/params.json > /dev/null", dir), 0);
 
+	/* the real clock is a label of every sample */
+	EXPECT_EQ(sh("grep -v '^#' %s/metrics.prom | grep -vq 'clock=\"real\"'", dir), 1);
+	EXPECT_EQ(sh("grep -q 'round-trip latency (us, log scale)' %s/latency-hist.svg", dir), 0);
+
 	/* no vhmlat data: no breakdown plot, and no error */
 	snprintf(dir, sizeof(dir), "%s/%s", tmpl, RUN_A);
 	ASSERT_EQ(sh("'%s/scripts/plot' %s > /dev/null 2>&1", top, dir), 0);
 	EXPECT_EQ(size_of(dir, "bpf-latency.png"), -1);
 	EXPECT_GT(size_of(dir, "latency-hist.png"), 200);
+	sh("rm -rf %s", tmpl);
+}
+
+TEST(plot_labels_the_virtual_clock)
+{
+	char tmpl[] = "/tmp/vhm-plotv-XXXXXX", dir[256];
+
+	make_tree(_metadata, tmpl);
+	add_virtual_run(_metadata, tmpl, RUN_V);
+	snprintf(dir, sizeof(dir), "%s/%s", tmpl, RUN_V);
+	ASSERT_EQ(sh("'%s/scripts/plot' %s > /dev/null 2>&1", top, dir), 0);
+	/* axes in guest time */
+	EXPECT_EQ(sh("grep -q 'round-trip latency (virtual us, log scale)' %s/latency-hist.svg", dir), 0);
+	EXPECT_EQ(sh("grep -q 'round-trip latency (virtual us, log scale)' %s/latency-cdf.svg", dir), 0);
+	EXPECT_EQ(sh("grep -q 'thousand frames/virtual s' %s/throughput-batch.svg", dir), 0);
+	EXPECT_EQ(sh("grep -q 'virtual clock (icount shift 0' %s/throughput-batch.svg", dir), 0);
+	EXPECT_EQ(sh("grep -q 'time (virtual us)' %s/bpf-latency.svg", dir), 0);
+	/* every sample says its clock, and the shift is exported */
+	EXPECT_EQ(sh("grep -v '^#' %s/metrics.prom | grep -vq 'clock=\"virtual\"'", dir), 1);
+	EXPECT_EQ(sh("grep -q '^vhm_run_icount_shift{.*clock=\"virtual\"} 0$' %s/metrics.prom", dir), 0);
+	EXPECT_EQ(sh("grep -q '^vhm_latency_seconds{.*clock=\"virtual\",backend=\"vhost-mdev\",percentile=\"50\"} ' %s/metrics.prom", dir), 0);
+	EXPECT_EQ(sh("jq -e '.env.clock == \"virtual\" and .env.icount_shift == 0' %s/params.json > /dev/null", dir), 0);
+	sh("rm -rf %s", tmpl);
+}
+
+/*
+ * The latest run on the virtual clock, the baseline on the real one: the
+ * page says so instead of comparing, the units are virtual, the trend
+ * leaves the real runs out. Then a virtual baseline: a verdict.
+ */
+TEST(dashboard_on_the_virtual_clock)
+{
+	char tmpl[] = "/tmp/vhm-dashv-XXXXXX", page[256];
+
+	make_tree(_metadata, tmpl);
+	snprintf(page, sizeof(page), "%s/index.html", tmpl);
+	add_virtual_run(_metadata, tmpl, RUN_V);
+	ASSERT_EQ(sh("VHM_RESULTS=%s '%s/scripts/baseline' " RUN_A " > /dev/null 2>&1", tmpl, top), 0);
+	ASSERT_EQ(sh("VHM_RESULTS=%s '%s/scripts/dashboard' > /dev/null 2>&1", tmpl, top), 0);
+	EXPECT_EQ(sh("grep -q 'data-run=\"" RUN_V "\"' %s", page), 0);
+	EXPECT_EQ(sh("grep -q 'id=\"latest-clock\">virtual clock (icount shift 0)' %s", page), 0);
+	EXPECT_EQ(sh("grep -q 'id=\"clock-note\"><b>Virtual time' %s", page), 0);
+	EXPECT_EQ(sh("grep -q 'recorded on the real clock and the latest run on the virtual clock' %s && "
+		     "grep -q 'make baseline RUN=" RUN_V "' %s", page, page), 0);
+	EXPECT_EQ(sh("grep -q 'id=\"compare\"' %s", page), 1);
+	EXPECT_EQ(size_of(tmpl, RUN_V "/compare-baseline.json"), -1);
+	EXPECT_EQ(sh("grep -q '<th>p50 (virtual us)</th>' %s && grep -q '<th>frames/virtual s</th>' %s",
+		     page, page), 0);
+	/* the trend: the virtual run alone; every run in a table of its clock */
+	EXPECT_EQ(sh("grep -q 'id=\"trend-note\">The trend plots show the 1 run(s) on the virtual clock' %s",
+		     page), 0);
+	EXPECT_EQ(sh("grep -q 'round-trip latency (virtual us, log scale)' %s/trend-latency.svg", tmpl), 0);
+	EXPECT_EQ(sh("grep -q '" RUN_A "' %s/trend-latency.svg", tmpl), 1);
+	EXPECT_EQ(sh("grep -q 'id=\"runs\"' %s && grep -q 'id=\"runs-real\"' %s", page, page), 0);
+
+	/* a baseline on the same clock: a verdict from one run a side */
+	add_virtual_run(_metadata, tmpl, "20261130T030000Z-vm-3858e11");
+	ASSERT_EQ(sh("VHM_RESULTS=%s '%s/scripts/baseline' 20261130T030000Z-vm-3858e11 > /dev/null 2>&1",
+		     tmpl, top), 0);
+	ASSERT_EQ(sh("VHM_RESULTS=%s '%s/scripts/dashboard' > /dev/null 2>&1", tmpl, top), 0);
+	EXPECT_EQ(sh("grep -q 'id=\"compare\"' %s && grep -q 'metrics on the virtual clock (icount shift 0)' %s",
+		     page, page), 0);
+	EXPECT_EQ(sh("grep -q '<td>virtual us</td>' %s", page), 0);
+	EXPECT_EQ(sh("grep -q 'id=\"verdict\">0 regression(s), 0 improvement(s)' %s", page), 0);
+	EXPECT_EQ(sh("grep -q 'The trend plots show the 2 run(s)' %s", page), 0);
 	sh("rm -rf %s", tmpl);
 }
 
