@@ -57,7 +57,8 @@ def main():
         "tool": "fio",
         "run_id": run_id,
         "env": {
-            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "timestamp": os.environ.get("VHM_TIMESTAMP") or
+            time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "host": platform.node(),
             "kernel": platform.release(),
             "commit": commit,
