@@ -32,6 +32,7 @@ static struct {
 	int vring_base;
 	int cpu;
 	int peer_cpu;
+	int fifo;
 	bool busy_poll;
 	bool no_event_idx;
 } cfg;
@@ -64,6 +65,10 @@ static const struct vhm_opt vhm_latency_opts[] = {
 	  "pin the driver thread to CPU (-1: no pinning)" },
 	{ "peer-cpu", 'p', "CPU", VHM_OPT_INT, &cfg.peer_cpu, "-1",
 	  "pin the floor's responder thread to CPU (-1: no pinning)" },
+	{ "fifo", 'R', "PRIO", VHM_OPT_INT, &cfg.fifo, "-1",
+	  "run SCHED_FIFO at PRIO, 0 for the fair scheduler; -1: 10 on the virtual "
+	  "clock (one vCPU runs driver and device in turns, and the fair scheduler "
+	  "makes round trips bimodal there), else 0" },
 	{ "busy-poll", 'P', NULL, VHM_OPT_FLAG, &cfg.busy_poll, NULL,
 	  "spin on the used ring instead of sleeping on the call eventfd" },
 	{ "no-event-idx", 'E', NULL, VHM_OPT_FLAG, &cfg.no_event_idx, NULL,
@@ -93,7 +98,7 @@ struct vhm_latency_result {
 
 static json_t *vhm_latency_params(void)
 {
-	return json_pack("{s:s, s:I, s:f, s:I, s:I, s:I, s:I, s:i, s:i, s:i, s:b, s:b}",
+	return json_pack("{s:s, s:I, s:f, s:I, s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:b, s:b}",
 			 "backends", cfg.backends,
 			 "samples", (json_int_t)cfg.samples,
 			 "duration_s", cfg.duration,
@@ -104,6 +109,7 @@ static json_t *vhm_latency_params(void)
 			 "vring_base", cfg.vring_base,
 			 "cpu", cfg.cpu,
 			 "peer_cpu", cfg.peer_cpu,
+			 "fifo", cfg.fifo,
 			 "busy_poll", cfg.busy_poll,
 			 "event_idx", !cfg.no_event_idx);
 }
@@ -352,6 +358,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "--vring-base %d is not a 16-bit index\n", cfg.vring_base);
 		return 2;
 	}
+	cfg.fifo = vhm_sched_driver(cfg.fifo);
+	if (cfg.fifo < 0)
+		return 1;
 	if (vhm_pin_cpu(cfg.cpu))
 		return 1;
 
@@ -379,8 +388,9 @@ int main(int argc, char **argv)
 		}
 	}
 
-	printf("latency, one frame in flight, %u-byte frames, %s (%s)\n",
+	printf("latency, one frame in flight, %u-byte frames, %s%s (%s)\n",
 	       cfg.frame_size, cfg.busy_poll ? "busy-poll" : "interrupts",
+	       cfg.fifo ? ", driver SCHED_FIFO" : "",
 	       vhm_env_describe(&env, desc, sizeof(desc)));
 	vhm_print_table(res, n);
 

@@ -35,6 +35,7 @@ static struct {
 	unsigned int queues;
 	int cpu;
 	int peer_cpu;
+	int fifo;
 	bool busy_poll;
 	bool no_event_idx;
 } cfg;
@@ -67,6 +68,10 @@ static const struct vhm_opt vhm_tput_opts[] = {
 	  "pin the driver thread to CPU (-1: no pinning)" },
 	{ "peer-cpu", 'p', "CPU", VHM_OPT_INT, &cfg.peer_cpu, "-1",
 	  "pin the floor's responder thread to CPU (-1: no pinning)" },
+	{ "fifo", 'R', "PRIO", VHM_OPT_INT, &cfg.fifo, "-1",
+	  "run SCHED_FIFO at PRIO, 0 for the fair scheduler; -1: 10 on the virtual "
+	  "clock (one vCPU runs driver and device in turns, and the fair scheduler "
+	  "makes round trips bimodal there), else 0" },
 	{ "busy-poll", 'P', NULL, VHM_OPT_FLAG, &cfg.busy_poll, NULL,
 	  "spin on the used ring instead of sleeping on the call eventfd" },
 	{ "no-event-idx", 'E', NULL, VHM_OPT_FLAG, &cfg.no_event_idx, NULL,
@@ -329,6 +334,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "--batch 0 sends nothing\n");
 			return 2;
 		}
+	cfg.fifo = vhm_sched_driver(cfg.fifo);
+	if (cfg.fifo < 0)
+		return 1;
 	if (vhm_pin_cpu(cfg.cpu))
 		return 1;
 
@@ -346,7 +354,7 @@ int main(int argc, char **argv)
 			"gbit_per_s,kicks_per_s,interrupts_per_s,frames_per_kick,"
 			"frames_per_interrupt,clock\n");
 	}
-	params = json_pack("{s:s, s:o, s:o, s:o, s:I, s:f, s:f, s:I, s:i, s:i, s:b, s:b}",
+	params = json_pack("{s:s, s:o, s:o, s:o, s:I, s:f, s:f, s:I, s:i, s:i, s:i, s:b, s:b}",
 			   "backends", cfg.backends,
 			   "batch", vhm_list_json(&cfg.batch),
 			   "frame_size", vhm_list_json(&cfg.frame),
@@ -357,6 +365,7 @@ int main(int argc, char **argv)
 			   "repetitions", (json_int_t)cfg.reps,
 			   "cpu", cfg.cpu,
 			   "peer_cpu", cfg.peer_cpu,
+			   "fifo", cfg.fifo,
 			   "busy_poll", cfg.busy_poll,
 			   "event_idx", !cfg.no_event_idx);
 	doc = vhm_report_new("vhm-throughput", &env, params);
@@ -376,8 +385,9 @@ int main(int argc, char **argv)
 						failed++;
 				}
 
-	printf("throughput, %s (%s), %.1f %ss x %u per point\n",
+	printf("throughput, %s%s (%s), %.1f %ss x %u per point\n",
 	       cfg.busy_poll ? "busy-poll" : "interrupts",
+	       cfg.fifo ? ", driver SCHED_FIFO" : "",
 	       vhm_env_describe(&env, desc, sizeof(desc)), cfg.duration,
 	       vhm_env_virtual(&env) ? "virtual " : "", cfg.reps);
 	vhm_tput_print(pts, npts);

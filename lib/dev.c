@@ -11,6 +11,7 @@
 #include <linux/virtio_net.h>
 
 #include "dev.h"
+#include "run.h"
 
 #define VHM_MEM_IOVA	0x100000ull	/* where the device sees d->mem */
 #define VHM_RX_BUF_MIN	1518		/* an untagged Ethernet frame + FCS room */
@@ -357,15 +358,63 @@ static unsigned int vhm_tx_reap(struct vhm_dev *d)
 	return n;
 }
 
-/* Sleep until the call eventfd fires. 0 or -errno. */
-static int vhm_wait_call(struct vhm_queue *q)
-{
-	uint64_t count;
+/*
+ * A wait this long is a lost interrupt or a stuck device, not a latency:
+ * the driver says what the ring looked like and gives up instead of hanging.
+ */
+#define VHM_WAIT_TIMEOUT_MS	10000
 
-	if (read(q->call_fd, &count, sizeof(count)) != sizeof(count))
+static void vhm_report_stall(struct vhm_dev *d, const char *how)
+{
+	struct vhm_queue *q = &d->tx;
+	struct vhm_vring *vr = &q->vr;
+
+	fprintf(stderr,
+		"%s: no used entry for %d s (%s): avail idx %u, used idx %u, next used %u, "
+		"used flags 0x%x, %s %u, %llu kicks, %llu interrupts\n",
+		d->opts.backend, VHM_WAIT_TIMEOUT_MS / 1000, how, vr->avail_idx,
+		vhm_vring_used_idx(vr), vr->last_used, vhm_vring_used_flags(vr),
+		vr->event_idx ? "used_event" : "avail flags",
+		vr->event_idx ? *vhm_vring_used_event(vr) : vr->avail->flags,
+		(unsigned long long)q->kicks, (unsigned long long)q->interrupts);
+}
+
+/* Sleep until the call eventfd fires. 0 (also on a signal) or -errno. */
+static int vhm_wait_call(struct vhm_dev *d)
+{
+	struct vhm_queue *q = &d->tx;
+	struct pollfd p = { .fd = q->call_fd, .events = POLLIN };
+	uint64_t count;
+	int ret;
+
+	ret = poll(&p, 1, VHM_WAIT_TIMEOUT_MS);
+	if (ret < 0)
 		return errno == EINTR ? 0 : -errno;
+	if (ret == 0) {
+		vhm_report_stall(d, "no interrupt");
+		return -ETIMEDOUT;
+	}
+	if (read(q->call_fd, &count, sizeof(count)) != sizeof(count))
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
 	q->interrupts++;
 	q->call_signals += count;
+	return 0;
+}
+
+/* Spin on the used ring; -ETIMEDOUT when nothing comes. */
+static int vhm_poll_used(struct vhm_dev *d)
+{
+	struct vhm_queue *q = &d->tx;
+	uint64_t deadline = vhm_now_ns() + VHM_WAIT_TIMEOUT_MS * 1000000ull;
+
+	while (!vhm_vring_pending_used(&q->vr)) {
+		q->polls++;
+		vhm_cpu_relax();
+		if (!(q->polls & 4095) && vhm_now_ns() > deadline) {
+			vhm_report_stall(d, "busy polling");
+			return -ETIMEDOUT;
+		}
+	}
 	return 0;
 }
 
@@ -380,13 +429,12 @@ int vhm_tx_complete(struct vhm_dev *d, bool wait)
 
 	for (;;) {
 		if (d->opts.busy_poll) {
-			while (!vhm_vring_pending_used(&q->vr)) {
-				q->polls++;
-				vhm_cpu_relax();
-			}
+			err = vhm_poll_used(d);
+			if (err)
+				return err;
 		} else if (vhm_vring_enable_cb(&q->vr)) {
 			/* Still empty with interrupts on: sleep. */
-			err = vhm_wait_call(q);
+			err = vhm_wait_call(d);
 			if (err)
 				return err;
 			vhm_vring_disable_cb(&q->vr);

@@ -28,6 +28,35 @@ int vhm_pin_cpu(int cpu)
 	return -err;
 }
 
+/*
+ * On the virtual clock one vCPU runs the driver and the device's thread in
+ * turns. Under the fair scheduler, whether a woken driver preempts the
+ * thread that woke it depends on their past run times: round trips then
+ * fall in two modes and the median hops between them with the run's
+ * length. A real-time driver always runs at once: one mode.
+ */
+#define VHM_VIRTUAL_FIFO_PRIO	10
+
+int vhm_sched_driver(int prio)
+{
+	const char *clock = getenv("VHM_CLOCK");
+	struct sched_param sp = { 0 };
+
+	if (prio < 0)
+		prio = clock && !strcmp(clock, "virtual") ? VHM_VIRTUAL_FIFO_PRIO : 0;
+	if (!prio)
+		return 0;
+	sp.sched_priority = prio;
+	if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
+		int err = errno;
+
+		fprintf(stderr, "failed to run SCHED_FIFO at priority %d: %s%s\n", prio,
+			strerror(err), err == EPERM ? " (needs CAP_SYS_NICE; --fifo 0 to go without)" : "");
+		return -err;
+	}
+	return prio;
+}
+
 static int vhm_progress_shown;
 
 void vhm_progress(const char *fmt, ...)

@@ -20,6 +20,13 @@ static inline uint64_t vhm_now_ns(void)
 
 /* Pin the calling thread to cpu (no-op for cpu < 0). 0 or -errno. */
 int vhm_pin_cpu(int cpu);
+/*
+ * The driver's scheduling: prio > 0 runs the process SCHED_FIFO at prio,
+ * 0 leaves it to the fair scheduler, < 0 picks: 10 on the virtual clock
+ * (VHM_CLOCK=virtual), else 0. Returns the priority in force, or -errno
+ * with a message.
+ */
+int vhm_sched_driver(int prio);
 
 /* Progress line on stderr, only when stderr is a terminal. */
 void vhm_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -245,3 +245,13 @@ bool vhm_vring_enable_cb(struct vhm_vring *vr)
 	vhm_smp_mb();
 	return !vhm_vring_pending_used(vr);
 }
+
+uint16_t vhm_vring_used_idx(const struct vhm_vring *vr)
+{
+	return vhm_read16(&vr->used->idx);
+}
+
+uint16_t vhm_vring_used_flags(const struct vhm_vring *vr)
+{
+	return vhm_read16(&vr->used->flags);
+}

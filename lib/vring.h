@@ -75,6 +75,9 @@ bool vhm_vring_kick_needed(struct vhm_vring *vr);
 
 /* Used entries the device has written and the driver not consumed yet. */
 uint16_t vhm_vring_pending_used(const struct vhm_vring *vr);
+/* The used index and flags as the device last wrote them (diagnostics). */
+uint16_t vhm_vring_used_idx(const struct vhm_vring *vr);
+uint16_t vhm_vring_used_flags(const struct vhm_vring *vr);
 
 /*
  * Consume one used entry: returns its cookie (and the written length in
