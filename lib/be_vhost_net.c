@@ -6,6 +6,15 @@
  * addresses equal to the same IOVAs the vhost-mdev backend uses. Only the
  * TX queue is set up: frames leave through the tap (up, with no address,
  * so the stack drops them) and the measured path is TX completion.
+ *
+ * The tap carries the virtio-net header (IFF_VNET_HDR), as with QEMU's
+ * default vnet_hdr=on: vhost passes the driver's header to the socket. With
+ * VHOST_NET_F_VIRTIO_NET_HDR instead (vhost strips the header, the socket
+ * gets none), 6.1's vhost_net_build_xdp() parses a header it never wrote
+ * (fixed upstream by f6baca2d32ea, "vhost: Added pad cleanup if vnet_hdr is
+ * not present", v6.9, not in 6.1): on a kernel that does not zero new pages
+ * (init_on_alloc off, as on the debug kernel) stale bytes read as
+ * NEEDS_CSUM, the frame fails with EINVAL and vhost retries it forever.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +27,8 @@
 #include <unistd.h>
 #include <linux/if_tun.h>
 #include <linux/vhost.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_net.h>
 
 #include "dev.h"
 
@@ -57,7 +68,7 @@ static int vhm_tap_up(const char *name)
 
 static int vhm_tap_open(struct vhm_vhost_net *vn, const char *name)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
 	int err;
 
 	vn->tap_fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -133,8 +144,19 @@ static int vhm_vhost_net_map(struct vhm_dev *d)
 
 static int vhm_vhost_net_set_features(struct vhm_dev *d, uint64_t features)
 {
-	/* vhost adds and strips the virtio-net header; the tap sees bare frames. */
-	features |= 1ull << VHOST_NET_F_VIRTIO_NET_HDR;
+	struct vhm_vhost_net *vn = d->priv;
+	/* The header vhost passes to the tap: its size follows the features. */
+	int hdr_len = (features & (1ull << VIRTIO_F_VERSION_1)) ?
+		      (int)sizeof(struct virtio_net_hdr_mrg_rxbuf) :
+		      (int)sizeof(struct virtio_net_hdr);
+
+	if (ioctl(vn->tap_fd, TUNSETVNETHDRSZ, &hdr_len)) {
+		int err = errno;
+
+		fprintf(stderr, "vhost-net: TUNSETVNETHDRSZ %d failed: %s\n",
+			hdr_len, strerror(err));
+		return -err;
+	}
 	return vhm_ioctl_named(d, VHOST_SET_FEATURES, &features, "VHOST_SET_FEATURES");
 }
 
