@@ -227,7 +227,15 @@ static void check_vhmtrace(struct __test_metadata *_metadata,
 	ASSERT_NE(out, NULL);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	EXPECT_EQ(count_events(out, self->dev, "kick", VHM_TX, NULL), N_KICKS);
-	EXPECT_EQ(count_events(out, self->dev, "process", VHM_TX, NULL), N_KICKS);
+	/*
+	 * As in check_vhmlat(): the worker SET_STATE(RUNNING) starts may
+	 * consume the next frame before its kick lands, and that kick has
+	 * no processing start of its own (one per start, two starts).
+	 */
+	EXPECT_GE(count_events(out, self->dev, "process", VHM_TX, NULL),
+		  N_KICKS - 2);
+	EXPECT_LE(count_events(out, self->dev, "process", VHM_TX, NULL),
+		  N_KICKS);
 	EXPECT_EQ(count_events(out, self->dev, "used", VHM_TX, NULL), N_KICKS);
 	EXPECT_EQ(count_events(out, self->dev, "call", VHM_TX, NULL), N_KICKS);
 	EXPECT_EQ(count_events(out, self->dev, "set_state", -1, NULL), N_STATES);
