@@ -5,13 +5,16 @@
 VHM_RESULTS=${VHM_RESULTS:-$VHM_TOP/results}
 
 # The run directories under $VHM_RESULTS, oldest first (run ids start with
-# the UTC time), baseline excluded.
+# the UTC time): baseline, runs still going (.partial) and runs that did not
+# finish (.aborted) excluded.
 vhm_runs() {
 	local d
 	for d in "$VHM_RESULTS"/*/; do
 		d=${d%/}
 		[ -d "$d" ] || continue
-		[ "$(basename "$d")" = baseline ] && continue
+		case "$(basename "$d")" in
+		baseline|*.partial|*.aborted) continue ;;	# not a finished run
+		esac
 		[ -f "$d/latency.json" ] || [ -f "$d/throughput.json" ] || continue
 		echo "$d"
 	done | sort
