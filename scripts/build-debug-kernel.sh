@@ -121,7 +121,7 @@ compile() {
 		{ tail -n 30 "$log" >&2; vhm_die "kernel build failed (log: $log)"; }
 	rel=$(kmake "$build" -s kernelrelease)
 	[ "$rel" = "$abi" ] || vhm_die "built release '$rel', expected '$abi'"
-	readelf -S "$build/vmlinux" | grep -q '\.BTF' || vhm_die "$build/vmlinux has no .BTF section"
+	readelf -S "$build/vmlinux" | grep '\.BTF' > /dev/null || vhm_die "$build/vmlinux has no .BTF section"
 }
 
 install_kernel() {

@@ -46,7 +46,7 @@ make -s -C "$build" M="$(cd "$out" && pwd)" KBUILD_VERBOSE=$kv \
 
 if [ "$VHM_KERNEL" = debug ]; then
 	find "$out" -name '*.ko' | while read -r ko; do
-		readelf -S "$ko" | grep -q '\.BTF' || vhm_die "Kbuild left no BTF in $ko"
+		readelf -S "$ko" | grep '\.BTF' > /dev/null || vhm_die "Kbuild left no BTF in $ko"
 	done
 	exit 0
 fi

@@ -46,7 +46,7 @@ extract_vmlinux() {
 	off=$(LC_ALL=C grep -abo -m1 $'\xfd7zXZ' "$kdir/vmlinuz" | head -1 | cut -d: -f1) ||
 		vhm_die "no xz stream in $kdir/vmlinuz"
 	tail -c +$((off + 1)) "$kdir/vmlinuz" | xz -dc 2>/dev/null > "$kdir/vmlinux.tmp" || true
-	readelf -S "$kdir/vmlinux.tmp" 2>/dev/null | grep -q '\.BTF' ||
+	readelf -S "$kdir/vmlinux.tmp" 2>/dev/null | grep '\.BTF' > /dev/null ||
 		vhm_die "extracted vmlinux has no .BTF section"
 	mv "$kdir/vmlinux.tmp" "$kdir/vmlinux"
 }
