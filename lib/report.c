@@ -65,6 +65,7 @@ void vhm_env_collect(struct vhm_env *env)
 	const char *clock = getenv("VHM_CLOCK");
 	const char *shift = getenv("VHM_ICOUNT_SHIFT");
 	const char *stamp_env = getenv("VHM_TIMESTAMP");
+	const char *host_env = getenv("VHM_HOST");
 	time_t now = time(NULL);
 	char stamp[32];
 	struct utsname u;
@@ -85,6 +86,9 @@ void vhm_env_collect(struct vhm_env *env)
 		vhm_copy(env->kernel, sizeof(env->kernel), u.release);
 		vhm_copy(env->host, sizeof(env->host), u.nodename);
 	}
+	/* In a guest: the machine it runs on (guest-run), not "vhm-guest". */
+	if (host_env && host_env[0])
+		vhm_copy(env->host, sizeof(env->host), host_env);
 	vhm_cpu_model(env->cpu_model, sizeof(env->cpu_model));
 	vhm_git_commit(env->commit, sizeof(env->commit));
 	env->guest = guest && !strcmp(guest, "1");

@@ -59,7 +59,7 @@ def main():
         "env": {
             "timestamp": os.environ.get("VHM_TIMESTAMP") or
             time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "host": platform.node(),
+            "host": os.environ.get("VHM_HOST") or platform.node(),
             "kernel": platform.release(),
             "commit": commit,
             "fio_version": version,
