@@ -54,8 +54,12 @@ extract_vmlinux() {
 gen_vmlinux_h() {
 	[ -f "$kdir/vmlinux.h" ] && return
 	vhm_info "GEN     vmlinux.h"
-	bpftool btf dump file "$kdir/vmlinux" format c > "$kdir/vmlinux.h.tmp"
-	mv "$kdir/vmlinux.h.tmp" "$kdir/vmlinux.h"
+	local tmp
+	# Two runs may make it at once (two clones, one cache): each its own
+	# file, and the rename is atomic.
+	tmp=$(mktemp "$kdir/.vmlinux.h.XXXXXX")
+	bpftool btf dump file "$kdir/vmlinux" format c > "$tmp"
+	mv "$tmp" "$kdir/vmlinux.h"
 }
 
 # Modules the initramfs loads, in dependency order, to mount the host root.
@@ -63,7 +67,7 @@ gen_vmlinux_h() {
 INITRD_MODULES="virtio_pci 9pnet_virtio 9p"
 
 build_initramfs() {
-	local root mods m
+	local root mods m tmp
 	[ -f "$kdir/initramfs.cpio.gz" ] && [ "$kdir/initramfs.cpio.gz" -nt "$VHM_TOP/scripts/guest-init" ] &&
 		[ "$kdir/initramfs.cpio.gz" -nt "$0" ] && return
 	vhm_info "GEN     initramfs"
@@ -83,8 +87,9 @@ build_initramfs() {
 	done
 	cp "$VHM_TOP/scripts/guest-init" "$root/init"
 	chmod +x "$root/init"
-	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$kdir/initramfs.cpio.gz.tmp"
-	mv "$kdir/initramfs.cpio.gz.tmp" "$kdir/initramfs.cpio.gz"
+	tmp=$(mktemp "$kdir/.initramfs.XXXXXX")
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$tmp"
+	mv "$tmp" "$kdir/initramfs.cpio.gz"
 	rm -rf "$root"
 }
 
