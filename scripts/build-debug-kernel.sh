@@ -6,16 +6,15 @@
 # like scripts/fetch-kernel.sh does for the stock kernel:
 #   $VHM_CACHE/kernel/<abi>/{vmlinuz,vmlinux,config,lib/modules/<abi>}
 # plus build/, the object tree that out-of-tree modules build against.
-# A stamp holds a hash of the fragment, this script and the source version:
-# when they match, the script does nothing and prints nothing; when they
-# change, the object tree is kept and make rebuilds only what changed.
+# A stamp holds a hash of the fragment, the source version and build_rev
+# below: when they match, the script does nothing and prints nothing; when
+# they change, the object tree is kept and make rebuilds only what changed.
 # usage: build-debug-kernel.sh
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 VHM_KERNEL=debug
 frag=$VHM_TOP/scripts/debug-kernel.config
-self=$VHM_TOP/scripts/$(basename "${BASH_SOURCE[0]}")
 
 "$VHM_TOP/scripts/deps.sh" "$VHM_TOP/scripts/packages-debug.txt"
 
@@ -25,7 +24,13 @@ build=$(vhm_kernel_build)
 pkgver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 src=$VHM_CACHE/src/linux-source-6.1_$pkgver
 tarball=/usr/src/linux-source-6.1.tar.xz
-key=$({ echo "$pkgver"; cat "$frag" "$self"; } | sha256sum | cut -c1-16)
+# Bump build_rev when an edit of this script changes the kernel it builds
+# or what it installs; not for its checks or messages. The cache folder is
+# one per ABI, shared by every clone on the machine: a key that changed with
+# any edit of this script made clones at different commits reinstall the
+# same kernel over each other's running guests, each time one of them ran.
+build_rev=1
+key=$({ echo "$pkgver"; echo "$build_rev"; cat "$frag"; } | sha256sum | cut -c1-16)
 
 complete() {
 	[ "$(cat "$kdir/stamp" 2>/dev/null)" = "$key" ] &&
