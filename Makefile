@@ -47,9 +47,11 @@ all: modules tests bpf
 help:
 	@echo 'make all      build the modules, the tests (and every other part)'
 	@echo 'make deps     install the Debian packages the project needs'
-	@echo 'make test     host unit tests, then guest tests in one boot'
+	@echo 'make test     host unit tests, the guest suite, the virtual-clock tests'
 	@echo 'make test-debug           make test on the debug kernel (KERNEL=debug)'
-	@echo 'make bench    run the benchmarks in the guest'
+	@echo 'make bench    run the benchmarks in the guest (virtual clock on TCG;'
+	@echo '              BENCH_ARGS="--clock real", SUITE=latency|throughput|...)'
+	@echo 'make stress   every stress worker at once, 300 s (STRESS_TIME=, STRESS_ARGS=)'
 	@echo 'make trace    a BPF tool live in the guest during a workload (TOOL=, ARGS=)'
 	@echo 'make plot RUN=<run>        plots of a saved run, no guest'
 	@echo 'make dashboard             results/index.html from the saved runs'
