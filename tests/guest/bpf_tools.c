@@ -291,9 +291,15 @@ static void check_vhmlat(struct __test_metadata *_metadata,
 	sum = last_json(out);
 	ASSERT_NE(sum, NULL);
 	ASSERT_STREQ(json_string_value(json_object_get(sum, "type")), "summary");
+	/*
+	 * A kick that lands after the start's worker consumed its frame and
+	 * called (see below) has no call of its own to pair with: up to one
+	 * pair fewer per start (seen on the debug kernel under load).
+	 */
 	h = find_hist(sum, "kick_to_call", VHM_TX);
 	ASSERT_NE(h, NULL);
-	EXPECT_EQ(json_integer_value(json_object_get(h, "count")), N_KICKS);
+	EXPECT_GE(json_integer_value(json_object_get(h, "count")), N_KICKS - 2);
+	EXPECT_LE(json_integer_value(json_object_get(h, "count")), N_KICKS);
 	/* Percentiles are ordered and inside [min, max]. */
 	EXPECT_LE(json_real_value(json_object_get(h, "min")),
 		  json_real_value(json_object_get(h, "p50")));
