@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vhost-mdev simulator: a virtio-blk device backed by RAM. One request
- * queue; requests complete in order, one at a time, on the simulator's
- * workqueue. The backing store is sparse: a page is allocated on its first
+ * queue; requests complete in order, one at a time, where the engine's
+ * mode says (engine.c). The backing store is sparse: a page is allocated on its first
  * write, an unwritten page reads as zeroes.
  *
  * Every request is checked before it touches the store: the header must be
@@ -27,6 +27,7 @@
 #include <linux/virtio_byteorder.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
+#include <linux/virtio_ring.h>
 #include <linux/xarray.h>
 
 #include "sim.h"
@@ -40,7 +41,8 @@
 
 #define VHOST_MDEV_SIM_BLK_FEATURES \
 	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_BLK_F_FLUSH) | \
-	 BIT_ULL(VIRTIO_BLK_F_SEG_MAX) | BIT_ULL(VIRTIO_BLK_F_BLK_SIZE))
+	 BIT_ULL(VIRTIO_BLK_F_SEG_MAX) | BIT_ULL(VIRTIO_BLK_F_BLK_SIZE) | \
+	 BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
 
 static int vhost_mdev_sim_blk_param_capacity(const char *val,
 					     const struct kernel_param *kp)
@@ -70,9 +72,7 @@ MODULE_PARM_DESC(blk_capacity_mb,
 
 struct vhost_mdev_sim_blk {
 	struct vhost_mdev_device *vmdev;
-	struct work_struct work;
-	/* Set by start/stop under vmdev->lock, read by notify and the work. */
-	bool running;
+	struct vhost_mdev_sim_engine engine;
 	u16 num_max;
 	u64 capacity;			/* sectors, fixed at creation */
 
@@ -80,10 +80,10 @@ struct vhost_mdev_sim_blk {
 	u64 features;
 	struct virtio_blk_config config;
 
-	/* Kicked since the work last started. */
+	/* Kicked since its processing last started. */
 	unsigned long kicked;
 
-	/* Owned by the work while running, by start/stop otherwise. */
+	/* Owned by the engine's batch while running, by start/stop else. */
 	struct vhost_mdev_sim_ring ring;
 	struct vhost_mdev_sim_desc *segs;	/* num_max entries */
 
@@ -429,57 +429,90 @@ static void vhost_mdev_sim_blk_fail(struct vhost_mdev_sim_blk *blk, int err)
 	vhost_mdev_vq_error(blk->vmdev, 0, err);
 }
 
-/* One batch: at most budget requests, then the interrupt they owe. */
-static void vhost_mdev_sim_blk_batch(struct vhost_mdev_sim_blk *blk)
+static struct vhost_mdev_sim_blk *
+vhost_mdev_sim_blk_of_engine(struct vhost_mdev_sim_engine *e)
 {
+	return container_of(e, struct vhost_mdev_sim_blk, engine);
+}
+
+/*
+ * One batch: at most budget requests, the driver's kicks suppressed, then
+ * the interrupt they owe. See vhost_mdev_sim_engine_ops.
+ */
+static int vhost_mdev_sim_blk_batch(struct vhost_mdev_sim_engine *e)
+{
+	struct vhost_mdev_sim_blk *blk = vhost_mdev_sim_blk_of_engine(e);
 	unsigned int budget = vhost_mdev_sim_budget();
+	bool stopping = false;
 	unsigned int n;
 	bool called;
-	int ret = 0;
+	int ret;
 
 	if (test_and_clear_bit(0, &blk->kicked))
 		vhost_mdev_vq_process(blk->vmdev, 0);
 
-	for (n = 0; n < budget; n++) {
+	ret = vhost_mdev_sim_ring_disable_notify(&blk->ring);
+	for (n = 0; !ret && n < budget; n++) {
 		if (vhost_mdev_failed(blk->vmdev))
-			return;
+			return -EIO;
 		/*
 		 * Stopping: leave the loop but still signal what this run
 		 * completed, or the next start would forget it.
 		 */
-		if (!READ_ONCE(blk->running))
+		if (!READ_ONCE(e->running)) {
+			stopping = true;
 			break;
+		}
 		ret = vhost_mdev_sim_blk_one(blk);
 		if (ret <= 0)
 			break;
+		ret = 0;
 		vhost_mdev_sim_delay();
 		cond_resched();
 	}
-	if (ret < 0) {
-		vhost_mdev_sim_blk_fail(blk, ret);
-		return;
-	}
-	ret = vhost_mdev_sim_ring_call(&blk->ring, &called);
+	if (!ret)
+		ret = vhost_mdev_sim_ring_call(&blk->ring, &called);
 	if (ret) {
 		vhost_mdev_sim_blk_fail(blk, ret);
-		return;
+		return ret;
 	}
 	if (called)
 		atomic64_inc(&blk->interrupts);
-	/* Budget used up: more may be pending, yield and come back. */
-	if (n == budget && READ_ONCE(blk->running))
-		queue_work(vhost_mdev_sim_wq, &blk->work);
+	if (stopping)
+		return -ESHUTDOWN;
+	return n == budget;
 }
 
-static void vhost_mdev_sim_blk_work(struct work_struct *work)
+static bool vhost_mdev_sim_blk_has_work(struct vhost_mdev_sim_engine *e)
 {
-	struct vhost_mdev_sim_blk *blk =
-		container_of(work, struct vhost_mdev_sim_blk, work);
-	struct mm_struct *mm = vhost_mdev_dma_begin(blk->vmdev);
+	struct vhost_mdev_sim_blk *blk = vhost_mdev_sim_blk_of_engine(e);
+	u16 pending;
 
-	vhost_mdev_sim_blk_batch(blk);
-	vhost_mdev_dma_end(blk->vmdev, mm);
+	if (!blk->ring.ready)
+		return false;
+	/* A ring error: let the batch find it and fail the device. */
+	return vhost_mdev_sim_ring_pending(&blk->ring, &pending) || pending;
 }
+
+/* Out of work: ask for kicks again, then look once more. */
+static bool vhost_mdev_sim_blk_rearm(struct vhost_mdev_sim_engine *e)
+{
+	struct vhost_mdev_sim_blk *blk = vhost_mdev_sim_blk_of_engine(e);
+	int ret;
+
+	ret = vhost_mdev_sim_ring_enable_notify(&blk->ring);
+	if (ret < 0) {
+		vhost_mdev_sim_blk_fail(blk, ret);
+		return false;
+	}
+	return ret && vhost_mdev_sim_blk_has_work(e);
+}
+
+static const struct vhost_mdev_sim_engine_ops vhost_mdev_sim_blk_engine_ops = {
+	.batch		= vhost_mdev_sim_blk_batch,
+	.rearm		= vhost_mdev_sim_blk_rearm,
+	.has_work	= vhost_mdev_sim_blk_has_work,
+};
 
 /* --- vhost_mdev_ops ------------------------------------------------------ */
 
@@ -501,7 +534,12 @@ static int vhost_mdev_sim_blk_init(struct vhost_mdev_device *vmdev)
 	blk->capacity = (u64)READ_ONCE(vhost_mdev_sim_blk_capacity_mb) *
 			(SZ_1M / VHOST_MDEV_SIM_BLK_SECTOR);
 	xa_init(&blk->store);
-	INIT_WORK(&blk->work, vhost_mdev_sim_blk_work);
+	if (vhost_mdev_sim_engine_init(&blk->engine, vmdev,
+				       &vhost_mdev_sim_blk_engine_ops)) {
+		kvfree(blk->segs);
+		kfree(blk);
+		return -ENOMEM;
+	}
 	vhost_mdev_sim_blk_default_config(blk);
 	vmdev->priv = blk;
 	return 0;
@@ -513,7 +551,7 @@ static void vhost_mdev_sim_blk_release(struct vhost_mdev_device *vmdev)
 	struct page *page;
 	unsigned long idx;
 
-	cancel_work_sync(&blk->work);
+	vhost_mdev_sim_engine_release(&blk->engine);
 	xa_for_each(&blk->store, idx, page)
 		__free_page(page);
 	xa_destroy(&blk->store);
@@ -583,15 +621,20 @@ static int vhost_mdev_sim_blk_start(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim_blk *blk = vhost_mdev_sim_blk_of(vmdev);
 	bool le = (blk->features & BIT_ULL(VIRTIO_F_VERSION_1)) ||
 		  virtio_legacy_is_little_endian();
+	bool event_idx = blk->features & BIT_ULL(VIRTIO_RING_F_EVENT_IDX);
+	int ret;
 
 	lockdep_assert_held(&vmdev->lock);
-	vhost_mdev_sim_ring_init(&blk->ring, vmdev, 0, le);
+	vhost_mdev_sim_ring_init(&blk->ring, vmdev, 0, le, event_idx);
 	/* Called by the owner (SET_STATE) or the virtio driver's probe. */
 	blk->memcg = get_mem_cgroup_from_mm(current->mm);
-	WRITE_ONCE(blk->running, true);
-	/* Process whatever the driver published before the start. */
-	queue_work(vhost_mdev_sim_wq, &blk->work);
-	return 0;
+	/* Processes whatever the driver published before the start. */
+	ret = vhost_mdev_sim_engine_start(&blk->engine);
+	if (ret) {
+		mem_cgroup_put(blk->memcg);
+		blk->memcg = NULL;
+	}
+	return ret;
 }
 
 static void vhost_mdev_sim_blk_stop(struct vhost_mdev_device *vmdev)
@@ -599,28 +642,25 @@ static void vhost_mdev_sim_blk_stop(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim_blk *blk = vhost_mdev_sim_blk_of(vmdev);
 
 	lockdep_assert_held(&vmdev->lock);
-	WRITE_ONCE(blk->running, false);
-	/* Waits for a running batch; a requeue from it is cancelled too. */
-	cancel_work_sync(&blk->work);
+	vhost_mdev_sim_engine_stop(&blk->engine);
 	mem_cgroup_put(blk->memcg);
 	blk->memcg = NULL;
 }
 
-/* Atomic context: the kick eventfd's wake-up or virtqueue_notify(). */
+/* Any context: the kick eventfd's wake-up or virtqueue_notify(). */
 static void vhost_mdev_sim_blk_notify(struct vhost_mdev_device *vmdev, u16 vq)
 {
 	struct vhost_mdev_sim_blk *blk = vhost_mdev_sim_blk_of(vmdev);
 
 	atomic64_inc(&blk->kicks);
 	set_bit(0, &blk->kicked);
-	if (READ_ONCE(blk->running))
-		queue_work(vhost_mdev_sim_wq, &blk->work);
+	vhost_mdev_sim_engine_kick(&blk->engine);
 }
 
 static u16 vhost_mdev_sim_blk_get_vring_base(struct vhost_mdev_device *vmdev,
 					     u16 vq)
 {
-	return READ_ONCE(vhost_mdev_sim_blk_of(vmdev)->ring.last);
+	return READ_ONCE(vhost_mdev_sim_blk_of(vmdev)->ring.published);
 }
 
 /* The disk's content survives a reset, as a real disk's does. */

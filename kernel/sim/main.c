@@ -102,7 +102,80 @@ static unsigned int vhost_mdev_sim_max_instances = 64;
 module_param_named(max_instances, vhost_mdev_sim_max_instances, uint, 0444);
 MODULE_PARM_DESC(max_instances, "Instances the parent offers (default: 64)");
 
+static enum vhost_mdev_sim_mode vhost_mdev_sim_mode_param =
+	VHOST_MDEV_SIM_MODE_WORKQUEUE;
+
+static int vhost_mdev_sim_param_mode(const char *val,
+				     const struct kernel_param *kp)
+{
+	enum vhost_mdev_sim_mode m;
+
+	for (m = VHOST_MDEV_SIM_MODE_WORKQUEUE;
+	     m <= VHOST_MDEV_SIM_MODE_TASK_WORK; m++) {
+		if (sysfs_streq(val, vhost_mdev_sim_mode_name(m))) {
+			WRITE_ONCE(vhost_mdev_sim_mode_param, m);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int vhost_mdev_sim_param_mode_get(char *buf,
+					 const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  vhost_mdev_sim_mode_name(READ_ONCE(vhost_mdev_sim_mode_param)));
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_mode_ops = {
+	.set = vhost_mdev_sim_param_mode,
+	.get = vhost_mdev_sim_param_mode_get,
+};
+
+module_param_cb(mode, &vhost_mdev_sim_mode_ops, NULL, 0644);
+MODULE_PARM_DESC(mode,
+		 "Where instances process their rings from their next start: workqueue, kthread or task_work (default: workqueue)");
+
+/* A thread that polls longer than this had better sleep. */
+#define VHOST_MDEV_SIM_POLL_MAX		NSEC_PER_MSEC
+
+static int vhost_mdev_sim_param_poll(const char *val,
+				     const struct kernel_param *kp)
+{
+	unsigned long v;
+	int ret;
+
+	ret = kstrtoul(val, 0, &v);
+	if (ret)
+		return ret;
+	if (v > VHOST_MDEV_SIM_POLL_MAX)
+		return -ERANGE;
+	*(unsigned long *)kp->arg = v;
+	return 0;
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_poll_ops = {
+	.set = vhost_mdev_sim_param_poll,
+	.get = param_get_ulong,
+};
+
+static unsigned long vhost_mdev_sim_poll;
+module_param_cb(poll_ns, &vhost_mdev_sim_poll_ops, &vhost_mdev_sim_poll,
+		0644);
+MODULE_PARM_DESC(poll_ns,
+		 "kthread mode: longest busy-poll of the rings before sleeping, in ns, at most 1000000 (default: 0)");
+
 struct workqueue_struct *vhost_mdev_sim_wq;
+
+enum vhost_mdev_sim_mode vhost_mdev_sim_mode(void)
+{
+	return READ_ONCE(vhost_mdev_sim_mode_param);
+}
+
+u64 vhost_mdev_sim_poll_ns(void)
+{
+	return READ_ONCE(vhost_mdev_sim_poll);
+}
 
 unsigned int vhost_mdev_sim_budget(void)
 {

@@ -2,8 +2,8 @@
 /*
  * vhost-mdev simulator: a virtio-net device that loops every frame sent on
  * its TX queue back to its RX queue, through the core's DMA helpers like
- * real hardware would. Kicks arrive in atomic context and queue a work item;
- * the work processes a bounded batch, then requeues itself.
+ * real hardware would. Kicks arrive in atomic context and hand the rings to
+ * the engine (engine.c), which runs bounded batches where the mode says.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -20,6 +20,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
 #include "sim.h"
@@ -35,23 +36,21 @@
 
 #define VHOST_MDEV_SIM_FEATURES \
 	(BIT_ULL(VIRTIO_F_VERSION_1) | BIT_ULL(VIRTIO_NET_F_MAC) | \
-	 BIT_ULL(VIRTIO_NET_F_STATUS))
+	 BIT_ULL(VIRTIO_NET_F_STATUS) | BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
 
 struct vhost_mdev_sim {
 	struct vhost_mdev_device *vmdev;
-	struct work_struct work;
-	/* Set by start/stop under vmdev->lock, read by notify and the work. */
-	bool running;
+	struct vhost_mdev_sim_engine engine;
 	u16 num_max;
 
 	/* Under vmdev->lock; frozen while running. */
 	u64 features;
 	struct virtio_net_config config;
 
-	/* vqs kicked since the work last started, bit per vq. */
+	/* vqs kicked since their processing last started, bit per vq. */
 	unsigned long kicked;
 
-	/* Owned by the work while running, by start/stop otherwise. */
+	/* Owned by the engine's batch while running, by start/stop else. */
 	struct vhost_mdev_sim_ring rings[VHOST_MDEV_SIM_NVQS];
 	size_t hdr_len;
 	u8 *frame;
@@ -172,6 +171,27 @@ static void vhost_mdev_sim_processing(struct vhost_mdev_sim *sim, u16 vq)
 		vhost_mdev_vq_process(sim->vmdev, vq);
 }
 
+/* A frame can move: TX has one and RX a buffer for it. */
+static int vhost_mdev_sim_can_xmit(struct vhost_mdev_sim *sim, u16 *err_vq)
+{
+	struct vhost_mdev_sim_ring *tx = &sim->rings[VHOST_MDEV_SIM_TX];
+	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
+	u16 pending;
+	int ret;
+
+	*err_vq = VHOST_MDEV_SIM_TX;
+	if (!tx->ready || !rx->ready)
+		return 0;
+	ret = vhost_mdev_sim_ring_pending(tx, &pending);
+	if (ret || !pending)
+		return ret;
+	*err_vq = VHOST_MDEV_SIM_RX;
+	ret = vhost_mdev_sim_ring_pending(rx, &pending);
+	if (ret || !pending)
+		return ret;
+	return 1;
+}
+
 /*
  * Move one frame from TX to RX. Returns 1 when a TX entry was consumed, 0
  * when there is nothing to do (TX empty, or no RX buffer: TX waits for an
@@ -182,23 +202,13 @@ static int vhost_mdev_sim_xmit_one(struct vhost_mdev_sim *sim, u16 *err_vq)
 	struct vhost_mdev_sim_ring *tx = &sim->rings[VHOST_MDEV_SIM_TX];
 	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
 	struct virtio_net_hdr_v1 *hdr = (void *)sim->frame;
-	u16 pending, tx_head, rx_head;
+	u16 tx_head, rx_head;
 	unsigned int nsegs;
 	size_t len, room;
 	int ret;
 
-	*err_vq = VHOST_MDEV_SIM_TX;
-	if (!tx->ready)
-		return 0;
-	ret = vhost_mdev_sim_ring_pending(tx, &pending);
-	if (ret || !pending)
-		return ret;
-
-	*err_vq = VHOST_MDEV_SIM_RX;
-	if (!rx->ready)
-		return 0;
-	ret = vhost_mdev_sim_ring_pending(rx, &pending);
-	if (ret || !pending)
+	ret = vhost_mdev_sim_can_xmit(sim, err_vq);
+	if (ret <= 0)
 		return ret;
 
 	vhost_mdev_sim_processing(sim, VHOST_MDEV_SIM_TX);
@@ -246,23 +256,60 @@ static void vhost_mdev_sim_fail(struct vhost_mdev_sim *sim, u16 vq, int err)
 	vhost_mdev_vq_error(sim->vmdev, vq, err);
 }
 
-/* One batch: at most budget frames, then the interrupts they owe. */
-static void vhost_mdev_sim_batch(struct vhost_mdev_sim *sim)
+static struct vhost_mdev_sim *vhost_mdev_sim_of_engine(struct vhost_mdev_sim_engine *e)
 {
+	return container_of(e, struct vhost_mdev_sim, engine);
+}
+
+/* Signal the interrupts the batch owes, on both rings. */
+static int vhost_mdev_sim_calls(struct vhost_mdev_sim *sim)
+{
+	bool called;
+	int i, ret;
+
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
+		ret = vhost_mdev_sim_ring_call(&sim->rings[i], &called);
+		if (ret) {
+			vhost_mdev_sim_fail(sim, i, ret);
+			return ret;
+		}
+		if (called)
+			atomic64_inc(&sim->interrupts);
+	}
+	return 0;
+}
+
+/*
+ * One batch: at most budget frames, the driver's kicks suppressed, then
+ * the interrupts they owe. See vhost_mdev_sim_engine_ops.
+ */
+static int vhost_mdev_sim_batch(struct vhost_mdev_sim_engine *e)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of_engine(e);
 	unsigned int budget = vhost_mdev_sim_budget();
+	bool stopping = false;
 	unsigned int n;
 	u16 vq = 0;
 	int i, ret = 0;
 
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
+		ret = vhost_mdev_sim_ring_disable_notify(&sim->rings[i]);
+		if (ret) {
+			vhost_mdev_sim_fail(sim, i, ret);
+			return ret;
+		}
+	}
 	for (n = 0; n < budget; n++) {
 		if (vhost_mdev_failed(sim->vmdev))
-			return;
+			return -EIO;
 		/*
 		 * Stopping: leave the loop but still signal what this run
 		 * completed, or the next start would forget it.
 		 */
-		if (!READ_ONCE(sim->running))
+		if (!READ_ONCE(e->running)) {
+			stopping = true;
 			break;
+		}
 		ret = vhost_mdev_sim_xmit_one(sim, &vq);
 		if (ret <= 0)
 			break;
@@ -271,34 +318,62 @@ static void vhost_mdev_sim_batch(struct vhost_mdev_sim *sim)
 	}
 	if (ret < 0) {
 		vhost_mdev_sim_fail(sim, vq, ret);
-		return;
+		return ret;
 	}
-
-	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
-		bool called;
-
-		ret = vhost_mdev_sim_ring_call(&sim->rings[i], &called);
-		if (ret) {
-			vhost_mdev_sim_fail(sim, i, ret);
-			return;
-		}
-		if (called)
-			atomic64_inc(&sim->interrupts);
-	}
-	/* Budget used up: more may be pending, yield and come back. */
-	if (n == budget && READ_ONCE(sim->running))
-		queue_work(vhost_mdev_sim_wq, &sim->work);
+	ret = vhost_mdev_sim_calls(sim);
+	if (ret)
+		return ret;
+	if (stopping)
+		return -ESHUTDOWN;
+	return n == budget;
 }
 
-static void vhost_mdev_sim_work(struct work_struct *work)
+static bool vhost_mdev_sim_has_work(struct vhost_mdev_sim_engine *e)
 {
-	struct vhost_mdev_sim *sim = container_of(work, struct vhost_mdev_sim,
-						  work);
-	struct mm_struct *mm = vhost_mdev_dma_begin(sim->vmdev);
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of_engine(e);
+	u16 vq;
+	int ret;
 
-	vhost_mdev_sim_batch(sim);
-	vhost_mdev_dma_end(sim->vmdev, mm);
+	ret = vhost_mdev_sim_can_xmit(sim, &vq);
+	/* A ring error: let the batch find it and fail the device. */
+	return ret != 0;
 }
+
+/*
+ * Out of work: kicks on TX always, on RX only while a TX frame waits for
+ * an RX buffer (a refill is no work by itself), then look again.
+ */
+static bool vhost_mdev_sim_rearm(struct vhost_mdev_sim_engine *e)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of_engine(e);
+	struct vhost_mdev_sim_ring *tx = &sim->rings[VHOST_MDEV_SIM_TX];
+	struct vhost_mdev_sim_ring *rx = &sim->rings[VHOST_MDEV_SIM_RX];
+	int tx_ret, rx_ret;
+	u16 vq;
+
+	tx_ret = vhost_mdev_sim_ring_enable_notify(tx);
+	if (tx_ret < 0) {
+		vhost_mdev_sim_fail(sim, VHOST_MDEV_SIM_TX, tx_ret);
+		return false;
+	}
+	if (tx->avail_seen != tx->last)
+		rx_ret = vhost_mdev_sim_ring_enable_notify(rx);
+	else
+		rx_ret = vhost_mdev_sim_ring_disable_notify(rx);
+	if (rx_ret < 0) {
+		vhost_mdev_sim_fail(sim, VHOST_MDEV_SIM_RX, rx_ret);
+		return false;
+	}
+	if (!tx_ret && !rx_ret)
+		return false;
+	return vhost_mdev_sim_can_xmit(sim, &vq) != 0;
+}
+
+static const struct vhost_mdev_sim_engine_ops vhost_mdev_sim_engine_ops = {
+	.batch		= vhost_mdev_sim_batch,
+	.rearm		= vhost_mdev_sim_rearm,
+	.has_work	= vhost_mdev_sim_has_work,
+};
 
 /* --- vhost_mdev_ops ------------------------------------------------------ */
 
@@ -319,22 +394,28 @@ static int vhost_mdev_sim_init(struct vhost_mdev_device *vmdev)
 	sim->num_max = vhost_mdev_sim_queue_size();
 	sim->rx_segs = kvcalloc(sim->num_max, sizeof(*sim->rx_segs),
 				GFP_KERNEL);
-	if (!sim->rx_segs) {
-		kvfree(sim->frame);
-		kfree(sim);
-		return -ENOMEM;
-	}
-	INIT_WORK(&sim->work, vhost_mdev_sim_work);
+	if (!sim->rx_segs)
+		goto err_frame;
+	if (vhost_mdev_sim_engine_init(&sim->engine, vmdev,
+				       &vhost_mdev_sim_engine_ops))
+		goto err_segs;
 	vhost_mdev_sim_default_config(sim);
 	vmdev->priv = sim;
 	return 0;
+
+err_segs:
+	kvfree(sim->rx_segs);
+err_frame:
+	kvfree(sim->frame);
+	kfree(sim);
+	return -ENOMEM;
 }
 
 static void vhost_mdev_sim_release(struct vhost_mdev_device *vmdev)
 {
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 
-	cancel_work_sync(&sim->work);
+	vhost_mdev_sim_engine_release(&sim->engine);
 	kvfree(sim->rx_segs);
 	kvfree(sim->frame);
 	kfree(sim);
@@ -398,17 +479,17 @@ static int vhost_mdev_sim_start(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 	bool version_1 = sim->features & BIT_ULL(VIRTIO_F_VERSION_1);
 	bool le = version_1 || virtio_legacy_is_little_endian();
+	bool event_idx = sim->features & BIT_ULL(VIRTIO_RING_F_EVENT_IDX);
 	int i;
 
 	lockdep_assert_held(&vmdev->lock);
 	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++)
-		vhost_mdev_sim_ring_init(&sim->rings[i], vmdev, i, le);
+		vhost_mdev_sim_ring_init(&sim->rings[i], vmdev, i, le,
+					 event_idx);
 	sim->hdr_len = version_1 ? sizeof(struct virtio_net_hdr_v1) :
 				   sizeof(struct virtio_net_hdr);
-	WRITE_ONCE(sim->running, true);
-	/* Process whatever the driver published before the start. */
-	queue_work(vhost_mdev_sim_wq, &sim->work);
-	return 0;
+	/* Processes whatever the driver published before the start. */
+	return vhost_mdev_sim_engine_start(&sim->engine);
 }
 
 static void vhost_mdev_sim_stop(struct vhost_mdev_device *vmdev)
@@ -416,20 +497,17 @@ static void vhost_mdev_sim_stop(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 
 	lockdep_assert_held(&vmdev->lock);
-	WRITE_ONCE(sim->running, false);
-	/* Waits for a running batch; a requeue from it is cancelled too. */
-	cancel_work_sync(&sim->work);
+	vhost_mdev_sim_engine_stop(&sim->engine);
 }
 
-/* Atomic context: the kick eventfd's wake-up. */
+/* Any context: the kick eventfd's wake-up or virtqueue_notify(). */
 static void vhost_mdev_sim_notify(struct vhost_mdev_device *vmdev, u16 vq)
 {
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 
 	atomic64_inc(&sim->kicks);
 	set_bit(vq, &sim->kicked);
-	if (READ_ONCE(sim->running))
-		queue_work(vhost_mdev_sim_wq, &sim->work);
+	vhost_mdev_sim_engine_kick(&sim->engine);
 }
 
 static u16 vhost_mdev_sim_get_vring_base(struct vhost_mdev_device *vmdev,
@@ -439,7 +517,7 @@ static u16 vhost_mdev_sim_get_vring_base(struct vhost_mdev_device *vmdev,
 
 	if (vq >= VHOST_MDEV_SIM_NVQS)
 		return 0;
-	return READ_ONCE(sim->rings[vq].last);
+	return READ_ONCE(sim->rings[vq].published);
 }
 
 static void vhost_mdev_sim_reset(struct vhost_mdev_device *vmdev)
@@ -471,6 +549,33 @@ VHOST_MDEV_SIM_COUNTER(interrupts);
 VHOST_MDEV_SIM_COUNTER(errors);
 VHOST_MDEV_SIM_COUNTER(dropped);
 
+/* The mode of the last start, and what busy polling found. */
+static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct vhost_mdev_sim *sim =
+		vhost_mdev_sim_of(vhost_mdev_from_dev(dev));
+
+	return sysfs_emit(buf, "%s\n",
+			  vhost_mdev_sim_mode_name(READ_ONCE(sim->engine.mode)));
+}
+static DEVICE_ATTR_RO(mode);
+
+#define VHOST_MDEV_SIM_ENGINE_COUNTER(name)				\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct vhost_mdev_sim *sim =					\
+		vhost_mdev_sim_of(vhost_mdev_from_dev(dev));		\
+									\
+	return sysfs_emit(buf, "%lld\n",				\
+			  atomic64_read(&sim->engine.name));		\
+}									\
+static DEVICE_ATTR_RO(name)
+
+VHOST_MDEV_SIM_ENGINE_COUNTER(poll_hits);
+VHOST_MDEV_SIM_ENGINE_COUNTER(poll_misses);
+
 static ssize_t max_queue_size_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
@@ -489,6 +594,9 @@ static struct attribute *vhost_mdev_sim_attrs[] = {
 	&dev_attr_errors.attr,
 	&dev_attr_dropped.attr,
 	&dev_attr_max_queue_size.attr,
+	&dev_attr_mode.attr,
+	&dev_attr_poll_hits.attr,
+	&dev_attr_poll_misses.attr,
 	NULL,
 };
 

@@ -14,7 +14,7 @@
 
 void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 			      struct vhost_mdev_device *vmdev, u16 index,
-			      bool le)
+			      bool le, bool event_idx)
 {
 	struct vhost_mdev_vq *vq = &vmdev->vqs[index];
 
@@ -22,13 +22,17 @@ void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 	r->index = index;
 	r->ready = vq->num && vq->addr_set;
 	r->le = le;
+	r->event_idx = event_idx;
 	r->num = vq->num;
 	r->desc = vq->desc;
 	r->avail = vq->avail;
 	r->used = vq->used;
 	r->last = vq->base;
 	r->avail_seen = vq->base;
+	r->published = vq->base;
 	r->pending_used = 0;
+	r->notify_known = false;
+	r->signalled_valid = false;
 }
 
 static int vhost_mdev_sim_get16(struct vhost_mdev_sim_ring *r, u64 iova,
@@ -76,6 +80,10 @@ int vhost_mdev_sim_ring_pending(struct vhost_mdev_sim_ring *r, u16 *pending)
 	u16 idx;
 	int ret;
 
+	/* Entries seen before and not consumed yet need no new look. */
+	*pending = r->avail_seen - r->last;
+	if (*pending && *pending <= r->num)
+		return 0;
 	ret = vhost_mdev_sim_avail_idx(r, &idx);
 	if (ret)
 		return ret;
@@ -163,7 +171,10 @@ int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 	return 1;
 }
 
-/* Complete the chain at head with len bytes written, in order. */
+/*
+ * Complete the chain at head with len bytes written, in order. The entry
+ * is published with the others of the batch by vhost_mdev_sim_ring_call().
+ */
 int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
 			     u32 len)
 {
@@ -173,54 +184,170 @@ int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
 	};
 	u64 slot = r->used + offsetof(struct vring_used, ring) +
 		   sizeof(elem) * (r->last & (r->num - 1));
-	u16 idx = r->last + 1;
 	int ret;
 
 	ret = vhost_mdev_dma_write(r->vmdev, slot, &elem, sizeof(elem));
 	if (ret)
 		return ret;
-	/*
-	 * The element must be visible before the index that publishes it:
-	 * pairs with the driver's read barrier after it reads used->idx.
-	 */
-	smp_wmb();
-	ret = vhost_mdev_dma_put_u16(r->vmdev,
-				     r->used + offsetof(struct vring_used, idx),
-				     (__force u16)__cpu_to_virtio16(r->le, idx));
-	if (ret)
-		return ret;
-	WRITE_ONCE(r->last, idx);
+	WRITE_ONCE(r->last, r->last + 1);
 	r->pending_used++;
 	return 0;
 }
 
+static int vhost_mdev_sim_put16(struct vhost_mdev_sim_ring *r, u64 iova,
+				u16 val)
+{
+	return vhost_mdev_dma_put_u16(r->vmdev, iova,
+				      (__force u16)__cpu_to_virtio16(r->le,
+								     val));
+}
+
+/* used->idx = last: every entry pushed becomes the driver's. */
+static int vhost_mdev_sim_ring_publish(struct vhost_mdev_sim_ring *r)
+{
+	int ret;
+
+	if (r->published == r->last)
+		return 0;
+	/*
+	 * The elements must be visible before the index that publishes
+	 * them: pairs with the driver's read barrier after it reads
+	 * used->idx.
+	 */
+	smp_wmb();
+	ret = vhost_mdev_sim_put16(r, r->used + offsetof(struct vring_used, idx),
+				   r->last);
+	if (ret)
+		return ret;
+	WRITE_ONCE(r->published, r->last);
+	return 0;
+}
+
 /*
- * After a batch: report the entries used since the last call, and signal
- * the call eventfd if there were some and the driver wants it.
+ * Does the driver want an interrupt for the entries published since the
+ * last decision? With EVENT_IDX, when used->idx crossed its used_event
+ * since then, or when that decision is unknown (a start) or ambiguous (a
+ * whole lap of the 16-bit index ago); otherwise unless it set
+ * VRING_AVAIL_F_NO_INTERRUPT.
+ */
+static int vhost_mdev_sim_ring_wants_call(struct vhost_mdev_sim_ring *r,
+					  u32 count, bool *call)
+{
+	u16 old = r->signalled, new = r->last;
+	bool valid = r->signalled_valid && count < 0x10000;
+	u16 val;
+	int ret;
+
+	if (!r->event_idx) {
+		ret = vhost_mdev_sim_get16(r, r->avail +
+					   offsetof(struct vring_avail, flags),
+					   &val);
+		*call = !ret && !(val & VRING_AVAIL_F_NO_INTERRUPT);
+		return ret;
+	}
+	ret = vhost_mdev_sim_get16(r, r->avail +
+				   offsetof(struct vring_avail, ring) +
+				   sizeof(__virtio16) * r->num, &val);
+	if (ret)
+		return ret;
+	r->signalled = new;
+	r->signalled_valid = true;
+	*call = !valid || vring_need_event(val, new, old);
+	return 0;
+}
+
+/*
+ * After a batch: publish the entries used since the last call, and signal
+ * the call eventfd if there were some and the driver wants it. Every batch
+ * that pushed an entry ends here, stopping or not, or the interrupt it owes
+ * would be lost.
  */
 int vhost_mdev_sim_ring_call(struct vhost_mdev_sim_ring *r, bool *called)
 {
-	u16 flags;
+	u32 count = r->pending_used;
+	bool call;
 	int ret;
 
 	*called = false;
-	if (!r->pending_used)
+	if (!count)
 		return 0;
-	vhost_mdev_vq_used(r->vmdev, r->index, r->last, r->pending_used);
-	r->pending_used = 0;
-	/*
-	 * The used->idx store must be visible before avail->flags is read:
-	 * pairs with the driver's full barrier between clearing
-	 * VRING_AVAIL_F_NO_INTERRUPT and its last look at used->idx.
-	 */
-	smp_mb();
-	ret = vhost_mdev_sim_get16(r, r->avail +
-				   offsetof(struct vring_avail, flags), &flags);
+	ret = vhost_mdev_sim_ring_publish(r);
 	if (ret)
 		return ret;
-	if (flags & VRING_AVAIL_F_NO_INTERRUPT)
-		return 0;
+	vhost_mdev_vq_used(r->vmdev, r->index, r->last,
+			   min_t(u32, count, U16_MAX));
+	r->pending_used = 0;
+	/*
+	 * The used->idx store must be visible before avail->flags or
+	 * used_event is read: pairs with the driver's full barrier between
+	 * asking for an interrupt and its last look at used->idx.
+	 */
+	smp_mb();
+	ret = vhost_mdev_sim_ring_wants_call(r, count, &call);
+	if (ret || !call)
+		return ret;
 	vhost_mdev_vq_call(r->vmdev, r->index);
 	*called = true;
 	return 0;
+}
+
+/*
+ * The device is busy with the ring: the driver need not kick. With
+ * EVENT_IDX an avail_event left behind says so by itself; otherwise
+ * VRING_USED_F_NO_NOTIFY does.
+ */
+int vhost_mdev_sim_ring_disable_notify(struct vhost_mdev_sim_ring *r)
+{
+	int ret;
+
+	if (r->event_idx || !r->ready || (r->notify_known && r->no_notify))
+		return 0;
+	ret = vhost_mdev_sim_put16(r, r->used + offsetof(struct vring_used,
+							 flags),
+				   VRING_USED_F_NO_NOTIFY);
+	if (ret)
+		return ret;
+	r->notify_known = true;
+	r->no_notify = true;
+	return 0;
+}
+
+/*
+ * The device goes idle on the ring: ask for a kick on the next entry (with
+ * EVENT_IDX, avail_event = the next avail index it will look at). The
+ * caller must then look at avail->idx again, as an entry published before
+ * the driver could see this went unkicked. 1 when the request was written
+ * (look again), 0 when it stood already, or a negative errno.
+ */
+int vhost_mdev_sim_ring_enable_notify(struct vhost_mdev_sim_ring *r)
+{
+	u64 at;
+	int ret;
+
+	if (!r->ready)
+		return 0;
+	if (r->event_idx) {
+		if (r->notify_known && r->avail_event == r->last)
+			return 0;
+		at = r->used + offsetof(struct vring_used, ring) +
+		     sizeof(struct vring_used_elem) * r->num;
+		ret = vhost_mdev_sim_put16(r, at, r->last);
+	} else {
+		if (r->notify_known && !r->no_notify)
+			return 0;
+		at = r->used + offsetof(struct vring_used, flags);
+		ret = vhost_mdev_sim_put16(r, at, 0);
+	}
+	if (ret)
+		return ret;
+	r->notify_known = true;
+	r->no_notify = false;
+	r->avail_event = r->last;
+	/*
+	 * The request must be visible before avail->idx is read again:
+	 * pairs with the driver's full barrier between publishing avail->idx
+	 * and reading avail_event or used->flags to decide on a kick.
+	 */
+	smp_mb();
+	return 1;
 }
