@@ -103,7 +103,7 @@ module_param_named(max_instances, vhost_mdev_sim_max_instances, uint, 0444);
 MODULE_PARM_DESC(max_instances, "Instances the parent offers (default: 64)");
 
 static enum vhost_mdev_sim_mode vhost_mdev_sim_mode_param =
-	VHOST_MDEV_SIM_MODE_WORKQUEUE;
+	VHOST_MDEV_SIM_MODE_TASK_WORK;
 
 static int vhost_mdev_sim_param_mode(const char *val,
 				     const struct kernel_param *kp)
@@ -134,7 +134,7 @@ static const struct kernel_param_ops vhost_mdev_sim_mode_ops = {
 
 module_param_cb(mode, &vhost_mdev_sim_mode_ops, NULL, 0644);
 MODULE_PARM_DESC(mode,
-		 "Where instances process their rings from their next start: workqueue, kthread or task_work (default: workqueue)");
+		 "Where instances process their rings from their next start: workqueue, kthread or task_work (default: task_work)");
 
 /* A thread that polls longer than this had better sleep. */
 #define VHOST_MDEV_SIM_POLL_MAX		NSEC_PER_MSEC
