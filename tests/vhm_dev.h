@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -484,6 +485,22 @@ static inline int vhm_vq_kick(struct vhm_vq *vq)
 
 	return write(vq->kick, &one, sizeof(one)) == sizeof(one) ? 0 :
 		vhm_err();
+}
+
+static inline void *vhm_vq_kick_thread(void *vq)
+{
+	vhm_vq_kick(vq);
+	return NULL;
+}
+
+/*
+ * Kick from a second thread, as a multi-threaded driver would. In the
+ * simulator's task_work mode that thread runs the batch on its way back to
+ * user space, so the caller can act while the device works. Join *th.
+ */
+static inline int vhm_vq_kick_from_thread(struct vhm_vq *vq, pthread_t *th)
+{
+	return -pthread_create(th, NULL, vhm_vq_kick_thread, vq);
 }
 
 /* Used entries the device returned that were not consumed yet. */

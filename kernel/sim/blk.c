@@ -466,7 +466,8 @@ static int vhost_mdev_sim_blk_batch(struct vhost_mdev_sim_engine *e)
 		ret = vhost_mdev_sim_blk_one(blk);
 		if (ret <= 0)
 			break;
-		ret = 0;
+		ret = vhost_mdev_sim_delaying() ?
+		      vhost_mdev_sim_ring_publish(&blk->ring) : 0;
 		vhost_mdev_sim_delay();
 		cond_resched();
 	}

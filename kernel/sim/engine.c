@@ -293,7 +293,16 @@ int vhost_mdev_sim_engine_start(struct vhost_mdev_sim_engine *e)
 	}
 	/* The mode and the thread before running: pairs with the kick. */
 	smp_store_release(&e->running, true);
-	vhost_mdev_sim_engine_kick(e);
+	/*
+	 * Not on the caller's way out, even in task_work mode: it is no
+	 * kicker, and may be the virtio driver's probe.
+	 */
+	if (e->mode == VHOST_MDEV_SIM_MODE_KTHREAD) {
+		set_bit(VHOST_MDEV_SIM_PENDING, &e->flags);
+		wake_up_process(e->thread);
+	} else {
+		queue_work(vhost_mdev_sim_wq, &e->work);
+	}
 	return 0;
 }
 

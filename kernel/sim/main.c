@@ -187,6 +187,11 @@ u16 vhost_mdev_sim_queue_size(void)
 	return READ_ONCE(vhost_mdev_sim_max_queue_size);
 }
 
+bool vhost_mdev_sim_delaying(void)
+{
+	return READ_ONCE(vhost_mdev_sim_latency_ns);
+}
+
 void vhost_mdev_sim_delay(void)
 {
 	unsigned long ns = READ_ONCE(vhost_mdev_sim_latency_ns);

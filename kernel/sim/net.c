@@ -261,6 +261,19 @@ static struct vhost_mdev_sim *vhost_mdev_sim_of_engine(struct vhost_mdev_sim_eng
 	return container_of(e, struct vhost_mdev_sim, engine);
 }
 
+/* Make every frame moved so far visible to the driver, on both rings. */
+static int vhost_mdev_sim_publish(struct vhost_mdev_sim *sim, u16 *err_vq)
+{
+	int ret;
+
+	for (*err_vq = 0; *err_vq < VHOST_MDEV_SIM_NVQS; (*err_vq)++) {
+		ret = vhost_mdev_sim_ring_publish(&sim->rings[*err_vq]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* Signal the interrupts the batch owes, on both rings. */
 static int vhost_mdev_sim_calls(struct vhost_mdev_sim *sim)
 {
@@ -313,6 +326,11 @@ static int vhost_mdev_sim_batch(struct vhost_mdev_sim_engine *e)
 		ret = vhost_mdev_sim_xmit_one(sim, &vq);
 		if (ret <= 0)
 			break;
+		if (vhost_mdev_sim_delaying()) {
+			ret = vhost_mdev_sim_publish(sim, &vq);
+			if (ret)
+				break;
+		}
 		vhost_mdev_sim_delay();
 		cond_resched();
 	}

@@ -9,6 +9,7 @@
 #include <linux/atomic.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/virtio_ring.h>
 #include <linux/workqueue.h>
 
 #include "vhost_mdev.h"
@@ -30,7 +31,11 @@ unsigned int vhost_mdev_sim_budget(void);
 enum vhost_mdev_sim_mode vhost_mdev_sim_mode(void);
 u64 vhost_mdev_sim_poll_ns(void);
 u16 vhost_mdev_sim_queue_size(void);
-/* The added processing time of one frame or request (latency_ns). */
+/*
+ * The added processing time of one frame or request (latency_ns). A slow
+ * device publishes each completion before it (see the batch loops).
+ */
+bool vhost_mdev_sim_delaying(void);
 void vhost_mdev_sim_delay(void);
 
 extern const struct vhost_mdev_ops vhost_mdev_sim_net_ops;
@@ -87,6 +92,9 @@ void vhost_mdev_sim_engine_stop(struct vhost_mdev_sim_engine *e);
 void vhost_mdev_sim_engine_kick(struct vhost_mdev_sim_engine *e);
 const char *vhost_mdev_sim_mode_name(enum vhost_mdev_sim_mode mode);
 
+/* Ring entries read or written with one access. */
+#define VHOST_MDEV_SIM_RING_BATCH	16
+
 /*
  * A split ring as the simulator's worker sees it. Copied from the core's
  * vhost_mdev_vq at start; only the worker writes it while running.
@@ -113,6 +121,13 @@ struct vhost_mdev_sim_ring {
 	bool notify_known;
 	bool no_notify;
 	u16 avail_event;
+	/* avail->ring[] entries read ahead: heads of [heads_from, +heads_n). */
+	u16 heads_from;
+	u16 heads_n;
+	__virtio16 heads[VHOST_MDEV_SIM_RING_BATCH];
+	/* Used elements not written yet: those of [last - used_n, last). */
+	u16 used_n;
+	struct vring_used_elem used_buf[VHOST_MDEV_SIM_RING_BATCH];
 	/* used->idx at the last interrupt decision, if valid. */
 	u16 signalled;
 	bool signalled_valid;
@@ -152,6 +167,7 @@ int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 			      struct vhost_mdev_sim_desc *d);
 int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
 			     u32 len);
+int vhost_mdev_sim_ring_publish(struct vhost_mdev_sim_ring *r);
 int vhost_mdev_sim_ring_call(struct vhost_mdev_sim_ring *r, bool *called);
 int vhost_mdev_sim_ring_disable_notify(struct vhost_mdev_sim_ring *r);
 int vhost_mdev_sim_ring_enable_notify(struct vhost_mdev_sim_ring *r);

@@ -31,6 +31,8 @@ void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 	r->avail_seen = vq->base;
 	r->published = vq->base;
 	r->pending_used = 0;
+	r->heads_n = 0;
+	r->used_n = 0;
 	r->notify_known = false;
 	r->signalled_valid = false;
 }
@@ -98,16 +100,33 @@ int vhost_mdev_sim_ring_pending(struct vhost_mdev_sim_ring *r, u16 *pending)
 	return 0;
 }
 
-/* The head descriptor of the next avail entry. */
+/*
+ * The head descriptor of the next avail entry, which the caller knows is
+ * there (vhost_mdev_sim_ring_pending()). Up to VHOST_MDEV_SIM_RING_BATCH
+ * published entries are read at once: the driver does not change them
+ * until they are used.
+ */
 int vhost_mdev_sim_ring_head(struct vhost_mdev_sim_ring *r, u16 *head)
 {
-	u64 slot = r->avail + offsetof(struct vring_avail, ring) +
-		   sizeof(__virtio16) * (r->last & (r->num - 1));
+	u16 off = r->last - r->heads_from;
+	u16 slot = r->last & (r->num - 1);
+	u16 n;
 	int ret;
 
-	ret = vhost_mdev_sim_get16(r, slot, head);
-	if (ret)
-		return ret;
+	if (off >= r->heads_n) {
+		n = min_t(u16, r->avail_seen - r->last, r->num - slot);
+		n = clamp_t(u16, n, 1, VHOST_MDEV_SIM_RING_BATCH);
+		ret = vhost_mdev_dma_read(r->vmdev, r->avail +
+					  offsetof(struct vring_avail, ring) +
+					  sizeof(__virtio16) * slot, r->heads,
+					  sizeof(__virtio16) * n);
+		if (ret)
+			return ret;
+		r->heads_from = r->last;
+		r->heads_n = n;
+		off = 0;
+	}
+	*head = __virtio16_to_cpu(r->le, r->heads[off]);
 	return *head < r->num ? 0 : -EINVAL;
 }
 
@@ -171,26 +190,43 @@ int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 	return 1;
 }
 
+/* Write the used elements held back, in one access. */
+static int vhost_mdev_sim_ring_flush_used(struct vhost_mdev_sim_ring *r)
+{
+	u16 slot = (u16)(r->last - r->used_n) & (r->num - 1);
+	int ret;
+
+	if (!r->used_n)
+		return 0;
+	ret = vhost_mdev_dma_write(r->vmdev, r->used +
+				   offsetof(struct vring_used, ring) +
+				   sizeof(struct vring_used_elem) * slot,
+				   r->used_buf,
+				   sizeof(struct vring_used_elem) * r->used_n);
+	if (ret)
+		return ret;
+	r->used_n = 0;
+	return 0;
+}
+
 /*
  * Complete the chain at head with len bytes written, in order. The entry
- * is published with the others of the batch by vhost_mdev_sim_ring_call().
+ * reaches the ring with the next ones (up to VHOST_MDEV_SIM_RING_BATCH or
+ * the end of the ring) and is published with the others of the batch by
+ * vhost_mdev_sim_ring_call().
  */
 int vhost_mdev_sim_ring_push(struct vhost_mdev_sim_ring *r, u16 head,
 			     u32 len)
 {
-	struct vring_used_elem elem = {
-		.id = __cpu_to_virtio32(r->le, head),
-		.len = __cpu_to_virtio32(r->le, len),
-	};
-	u64 slot = r->used + offsetof(struct vring_used, ring) +
-		   sizeof(elem) * (r->last & (r->num - 1));
-	int ret;
+	struct vring_used_elem *elem = &r->used_buf[r->used_n++];
 
-	ret = vhost_mdev_dma_write(r->vmdev, slot, &elem, sizeof(elem));
-	if (ret)
-		return ret;
+	elem->id = __cpu_to_virtio32(r->le, head);
+	elem->len = __cpu_to_virtio32(r->le, len);
 	WRITE_ONCE(r->last, r->last + 1);
 	r->pending_used++;
+	if (r->used_n == VHOST_MDEV_SIM_RING_BATCH ||
+	    !(r->last & (r->num - 1)))
+		return vhost_mdev_sim_ring_flush_used(r);
 	return 0;
 }
 
@@ -203,12 +239,13 @@ static int vhost_mdev_sim_put16(struct vhost_mdev_sim_ring *r, u64 iova,
 }
 
 /* used->idx = last: every entry pushed becomes the driver's. */
-static int vhost_mdev_sim_ring_publish(struct vhost_mdev_sim_ring *r)
+int vhost_mdev_sim_ring_publish(struct vhost_mdev_sim_ring *r)
 {
 	int ret;
 
-	if (r->published == r->last)
-		return 0;
+	ret = vhost_mdev_sim_ring_flush_used(r);
+	if (ret || r->published == r->last)
+		return ret;
 	/*
 	 * The elements must be visible before the index that publishes
 	 * them: pairs with the driver's read barrier after it reads

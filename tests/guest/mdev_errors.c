@@ -124,7 +124,7 @@ TEST_F(dev, features)
 {
 	uint64_t f;
 
-	f = VHM_FEATURES | (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	f = VHM_FEATURES | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_FEATURES, &f), EOPNOTSUPP);
 	f = VHM_FEATURES | (1ULL << 63);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_FEATURES, &f), EOPNOTSUPP);
@@ -353,6 +353,7 @@ TEST_F(dev, unmap_during_traffic)
 	const uint64_t iova2 = 0x10000000ULL;
 	uint8_t frame[1000];
 	struct vhm_mem m2;
+	pthread_t kicker;
 	unsigned int i;
 	uint16_t done;
 
@@ -368,9 +369,10 @@ TEST_F(dev, unmap_during_traffic)
 		ASSERT_EQ(vhm_net_queue(&self->n, frame, sizeof(frame)), 0);
 	}
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
-	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
+	ASSERT_EQ(vhm_vq_kick_from_thread(&self->n.tx, &kicker), 0);
 	ASSERT_EQ(vhm_vq_wait(&self->n.rx, 2, 20000), 0);
 	ASSERT_EQ(vhm_unmap(&self->n.dev, iova2, m2.size), 0);
+	ASSERT_EQ(pthread_join(kicker, NULL), 0);
 	expect_device_error(_metadata, self, &self->n.tx, errors);
 	done = self->n.tx.used->idx;
 	TH_LOG("%u of %u frames before the unmap took effect", done, NUM);

@@ -137,7 +137,7 @@ TEST_F(net, full_lifecycle)
 	ASSERT_EQ(ioctl(fd, VHOST_VDPA_GET_CONFIG_SIZE, &u32), 0);
 	EXPECT_EQ(u32, 10u);
 	ASSERT_EQ(ioctl(fd, VHOST_GET_FEATURES, &features), 0);
-	EXPECT_EQ(features, VHM_FEATURES);
+	EXPECT_EQ(features, VHM_FEATURES | (1ULL << VIRTIO_RING_F_EVENT_IDX));
 
 	/* MAC 02:76:68:6d:<id>, status LINK_UP, one queue pair. */
 	ASSERT_EQ(ioctl(fd, VHOST_VDPA_GET_CONFIG, &cfg), 0);
@@ -239,6 +239,7 @@ TEST_F(net, stop_is_exact)
 	unsigned int i, total = NUM;
 	uint16_t tx_used, rx_used;
 	uint8_t frame[2048];
+	pthread_t kicker;
 	int fd;
 
 	ASSERT_EQ(vhm_set_param("latency_ns", 2000000), 0);
@@ -249,9 +250,10 @@ TEST_F(net, stop_is_exact)
 		ASSERT_EQ(vhm_net_queue(&self->n, frame, vhm_frame_len(i)), 0);
 	}
 	ASSERT_EQ(vhm_set_state(fd, VHOST_MDEV_S_RUNNING), 0);
-	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
+	ASSERT_EQ(vhm_vq_kick_from_thread(&self->n.tx, &kicker), 0);
 	ASSERT_EQ(vhm_vq_wait(&self->n.rx, 2, 20000), 0);
 	ASSERT_EQ(vhm_set_state(fd, VHOST_MDEV_S_STOPPED), 0);
+	ASSERT_EQ(pthread_join(kicker, NULL), 0);
 	ASSERT_EQ(vhm_set_param("latency_ns", 0), 0);
 
 	tx_used = self->n.tx.used->idx;
