@@ -447,15 +447,29 @@ int vhm_tx_complete(struct vhm_dev *d, bool wait)
 	}
 }
 
-/* Drain signals still pending on the call eventfd (counted as interrupts). */
-int vhm_dev_drain_calls(struct vhm_dev *d)
+static int vhm_queue_drain_call(struct vhm_queue *q)
 {
-	struct pollfd p = { .fd = d->tx.call_fd, .events = POLLIN };
+	struct pollfd p = { .fd = q->call_fd, .events = POLLIN };
 	uint64_t count;
 
-	if (poll(&p, 1, 0) == 1 && read(d->tx.call_fd, &count, sizeof(count)) == sizeof(count)) {
-		d->tx.call_signals += count;
+	if (q->call_fd < 0)
+		return 0;
+	if (poll(&p, 1, 0) == 1 && read(q->call_fd, &count, sizeof(count)) == sizeof(count)) {
+		q->call_signals += count;
 		return 1;
 	}
 	return 0;
+}
+
+/*
+ * Drain signals still pending on the call eventfds. RX interrupts are never
+ * asked for, but a device may send one (with EVENT_IDX, the first decision
+ * after a start): counted apart.
+ */
+int vhm_dev_drain_calls(struct vhm_dev *d)
+{
+	int tx = vhm_queue_drain_call(&d->tx);
+
+	vhm_queue_drain_call(&d->rx);
+	return tx;
 }

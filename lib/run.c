@@ -107,6 +107,19 @@ int vhm_backends_parse(const char *list, const char **names, int max)
 	return n ? n : -EINVAL;
 }
 
+/* A sysfs value: a number, or a word such as the simulator's mode. */
+static json_t *vhm_sysfs_value(char *val)
+{
+	char *end;
+	long long v;
+
+	val[strcspn(val, "\n")] = '\0';
+	v = strtoll(val, &end, 0);
+	if (end != val && !*end)
+		return json_integer(v);
+	return json_string(val);
+}
+
 json_t *vhm_sim_counters(const char *uuid)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 256], val[64];
@@ -131,8 +144,7 @@ json_t *vhm_sim_counters(const char *uuid)
 		if (!f)
 			continue;
 		if (fgets(val, sizeof(val), f))
-			json_object_set_new(obj, e->d_name,
-					    json_integer(strtoll(val, NULL, 0)));
+			json_object_set_new(obj, e->d_name, vhm_sysfs_value(val));
 		fclose(f);
 	}
 	closedir(d);
@@ -141,7 +153,7 @@ json_t *vhm_sim_counters(const char *uuid)
 
 json_t *vhm_dev_counters_json(const struct vhm_dev *d)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
 			 "tx_frames", (json_int_t)d->tx.frames,
 			 "tx_bytes", (json_int_t)d->tx.bytes,
 			 "tx_kicks", (json_int_t)d->tx.kicks,
@@ -150,5 +162,6 @@ json_t *vhm_dev_counters_json(const struct vhm_dev *d)
 			 "tx_call_signals", (json_int_t)d->tx.call_signals,
 			 "tx_polls", (json_int_t)d->tx.polls,
 			 "rx_frames", (json_int_t)d->rx.frames,
-			 "rx_kicks", (json_int_t)d->rx.kicks);
+			 "rx_kicks", (json_int_t)d->rx.kicks,
+			 "rx_call_signals", (json_int_t)d->rx.call_signals);
 }

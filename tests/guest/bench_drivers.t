@@ -58,7 +58,7 @@ for be in vhost-mdev vhost-net floor; do
 		jq_true "$f" '.results[0] as $r | $r.device_counters.frames == $r.driver_counters.tx_frames
 			and $r.device_counters.frames == $r.driver_counters.rx_frames
 			and $r.device_counters.kicks == ($r.driver_counters.tx_kicks + $r.driver_counters.rx_kicks)
-			and $r.device_counters.interrupts == $r.driver_counters.tx_call_signals
+			and $r.device_counters.interrupts == $r.driver_counters.tx_call_signals + $r.driver_counters.rx_call_signals
 			and $r.driver_counters.tx_interrupts <= $r.driver_counters.tx_call_signals
 			and $r.device_counters.bytes == $r.driver_counters.tx_bytes
 			and $r.device_counters.dropped == 0 and $r.device_counters.errors == 0'
@@ -90,7 +90,7 @@ for be in vhost-mdev vhost-net floor; do
 			and $r[1].device_counters.kicks ==
 			($r[0].driver_counters.tx_kicks + $r[1].driver_counters.tx_kicks)
 			and $r[1].device_counters.interrupts ==
-			($r[0].driver_counters.tx_call_signals + $r[1].driver_counters.tx_call_signals)'
+			([$r[0], $r[1]] | map(.driver_counters | .tx_call_signals + .rx_call_signals) | add)'
 		ok $? "$be throughput: frames and kicks agree with the simulator"
 		jq_true "$f" '.results[1].frames_per_kick > 1'
 		ok $? "$be throughput: batching amortises kicks"

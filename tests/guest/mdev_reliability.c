@@ -233,6 +233,7 @@ TEST_F(rel, stop_mid_batch_signals_every_used_entry)
 	uint8_t frame[FRAME];
 	uint16_t rx_used = 0, tx_used;
 	unsigned int i, stops = 0;
+	pthread_t kicker;
 
 	ASSERT_EQ(vhm_set_param("latency_ns", 2000000), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, NUM), 0);
@@ -243,13 +244,15 @@ TEST_F(rel, stop_mid_batch_signals_every_used_entry)
 	drain(self->n.rx.call);
 	drain(self->n.tx.call);
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
-	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
+	ASSERT_EQ(vhm_vq_kick_from_thread(&self->n.tx, &kicker), 0);
 
 	while (rx_used < 32 && stops < 16) {
 		uint16_t before = rx_used;
 
 		ASSERT_EQ(poll_used(&self->n.rx, before + 1, 20000), 0);
 		ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_STOPPED), 0);
+		if (!stops)
+			ASSERT_EQ(pthread_join(kicker, NULL), 0);
 		rx_used = __atomic_load_n(&self->n.rx.used->idx,
 					  __ATOMIC_ACQUIRE);
 		tx_used = __atomic_load_n(&self->n.tx.used->idx,
