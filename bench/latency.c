@@ -16,7 +16,7 @@
 #include "run.h"
 #include "stats.h"
 
-#define VHM_MAX_BACKENDS	3
+#define VHM_MAX_BACKENDS	8
 
 static struct {
 	const char *backends;
@@ -315,17 +315,17 @@ static void vhm_print_table(const struct vhm_latency_result *r, int n)
 	for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++)
 		snprintf(head[c], sizeof(head[c]), "%s(%s)", cols[c], vhm_unit_us(&env));
 	vhm_print_clock_note(stdout, &env);
-	printf("%-11s %8s %*s %*s %*s %*s %*s %*s %7s %7s\n", "backend", "samples",
+	printf("%-20s %8s %*s %*s %*s %*s %*s %*s %7s %7s\n", "backend", "samples",
 	       w, head[0], w, head[1], w, head[2], w, head[3], w, head[4], w, head[5],
 	       "cs/op", "syscs/op");
 	for (int i = 0; i < n; i++) {
 		const struct vhm_latency_summary *s = &r[i].sum;
 
 		if (!s->n) {
-			printf("%-11s %8s\n", r[i].backend, "failed");
+			printf("%-20s %8s\n", r[i].backend, "failed");
 			continue;
 		}
-		printf("%-11s %8zu %*.2f %*.2f %*.2f %*.2f %*.2f %*.2f %7.2f %7.2f\n",
+		printf("%-20s %8zu %*.2f %*.2f %*.2f %*.2f %*.2f %*.2f %7.2f %7.2f\n",
 		       r[i].backend, s->n, w, s->min / 1e3, w, s->p50 / 1e3,
 		       w, s->p90 / 1e3, w, s->p99 / 1e3, w, s->p999 / 1e3,
 		       w, s->max / 1e3, r[i].ctx_per_op, r[i].sys_ctx_per_op);

@@ -18,7 +18,7 @@
 #include "run.h"
 #include "stats.h"
 
-#define VHM_MAX_BACKENDS	3
+#define VHM_MAX_BACKENDS	8
 #define VHM_MAX_POINTS		(VHM_MAX_BACKENDS * 64)
 
 static struct {
@@ -269,7 +269,7 @@ static void vhm_tput_print(const struct vhm_tput_point *pts, int n)
 	snprintf(kps, sizeof(kps), "kicks%s", per_s);
 	snprintf(ips, sizeof(ips), "irqs%s", per_s);
 	vhm_print_clock_note(stdout, &env);
-	printf("%-11s %5s %5s %5s %11s %8s %10s %10s %7s %7s %8s %8s\n", "backend",
+	printf("%-20s %5s %5s %5s %11s %8s %10s %10s %7s %7s %8s %8s\n", "backend",
 	       "batch", "frame", "depth", fps, gbps, kps, ips,
 	       "f/kick", "f/irq", "/vh-net", "/floor");
 	for (int i = 0; i < n; i++) {
@@ -277,7 +277,7 @@ static void vhm_tput_print(const struct vhm_tput_point *pts, int n)
 		char rn[16] = "", rf[16] = "";
 
 		if (!p->ok) {
-			printf("%-11s %5u %5u %5u %11s\n", p->backend, p->batch,
+			printf("%-20s %5u %5u %5u %11s\n", p->backend, p->batch,
 			       p->frame, p->depth, "failed");
 			continue;
 		}
@@ -287,7 +287,7 @@ static void vhm_tput_print(const struct vhm_tput_point *pts, int n)
 			snprintf(rn, sizeof(rn), "%.2fx", p->fps / net->fps);
 		if (floor && floor != p && floor->fps > 0)
 			snprintf(rf, sizeof(rf), "%.2fx", p->fps / floor->fps);
-		printf("%-11s %5u %5u %5u %11.0f %8.3f %10.0f %10.0f %7.2f %7.2f %8s %8s\n",
+		printf("%-20s %5u %5u %5u %11.0f %8.3f %10.0f %10.0f %7.2f %7.2f %8s %8s\n",
 		       p->backend, p->batch, p->frame, p->depth, p->fps, p->gbps,
 		       p->kicks_ps, p->irqs_ps, p->per_kick, p->per_irq, rn, rf);
 	}

@@ -111,10 +111,87 @@ static int vhm_mdev_probe(struct vhm_dev *d)
 	return 0;
 }
 
+/*
+ * "vhost-mdev@MODE": the simulator processes the rings in MODE for this run
+ * (its module parameters, read at every start); close restores them.
+ */
+#define VHM_SIM_PARAMS	"/sys/module/vhost_mdev_sim/parameters/"
+#define VHM_SIM_POLL_NS	"50000"
+
+static const char *const vhm_mdev_variants[] = {
+	"workqueue", "kthread", "poll", "task_work", NULL,
+};
+
+static struct {
+	bool saved;
+	char mode[32];
+	char poll_ns[32];
+} vhm_sim_saved;
+
+static int vhm_sim_param(const char *name, char *old, size_t size,
+			 const char *val)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int err = 0;
+
+	snprintf(path, sizeof(path), VHM_SIM_PARAMS "%s", name);
+	if (old) {
+		f = fopen(path, "r");
+		if (!f || !fgets(old, (int)size, f))
+			err = -errno ?: -EIO;
+		if (f)
+			fclose(f);
+		if (err)
+			return err;
+		old[strcspn(old, "\n")] = '\0';
+	}
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	if (fputs(val, f) < 0)
+		err = -EIO;
+	if (fclose(f) && !err)
+		err = -errno;
+	return err;
+}
+
+static int vhm_mdev_set_mode(const char *variant)
+{
+	bool poll = !strcmp(variant, "poll");
+	int err;
+
+	err = vhm_sim_param("mode", vhm_sim_saved.mode,
+			    sizeof(vhm_sim_saved.mode),
+			    poll ? "kthread" : variant) ?:
+	      vhm_sim_param("poll_ns", vhm_sim_saved.poll_ns,
+			    sizeof(vhm_sim_saved.poll_ns),
+			    poll ? VHM_SIM_POLL_NS : "0");
+	if (err) {
+		fprintf(stderr, "vhost-mdev@%s: failed to set the simulator's mode "
+			"(%s): %s; modes are the simulator's (vhost_mdev_sim)\n",
+			variant, VHM_SIM_PARAMS, strerror(-err));
+		return err;
+	}
+	vhm_sim_saved.saved = true;
+	return 0;
+}
+
+static void vhm_mdev_restore_mode(void)
+{
+	if (!vhm_sim_saved.saved)
+		return;
+	vhm_sim_param("mode", NULL, 0, vhm_sim_saved.mode);
+	vhm_sim_param("poll_ns", NULL, 0, vhm_sim_saved.poll_ns);
+	vhm_sim_saved.saved = false;
+}
+
 static int vhm_mdev_open(struct vhm_dev *d)
 {
+	const char *variant = vhm_backend_variant(d->opts.backend);
 	static char found[64];
 	int err;
+
 
 	if (!d->opts.device || !d->opts.device[0]) {
 		if (vhm_mdev_find(found, sizeof(found))) {
@@ -127,16 +204,26 @@ static int vhm_mdev_open(struct vhm_dev *d)
 		}
 		d->opts.device = found;
 	}
+	if (variant) {
+		err = vhm_mdev_set_mode(variant);
+		if (err)
+			return err;
+	}
 	err = vhm_vfio_open(&d->vfio, d->opts.device);
 	if (err)
-		return err;
+		goto err_mode;
 	d->fd = d->vfio.device;
 	d->has_rx = true;
 	err = vhm_mdev_probe(d);
 	if (err) {
 		vhm_vfio_close(&d->vfio);
 		d->fd = -1;
+		goto err_mode;
 	}
+	return 0;
+
+err_mode:
+	vhm_mdev_restore_mode();
 	return err;
 }
 
@@ -207,6 +294,7 @@ static void vhm_mdev_close(struct vhm_dev *d)
 	d->mapped = false;
 	vhm_vfio_close(&d->vfio);
 	d->fd = -1;
+	vhm_mdev_restore_mode();
 }
 
 const struct vhm_backend_ops vhm_backend_mdev = {
@@ -220,4 +308,5 @@ const struct vhm_backend_ops vhm_backend_mdev = {
 	.stop = vhm_mdev_stop,
 	.close = vhm_mdev_close,
 	.vring_base = vhm_mdev_vring_base,
+	.variants = vhm_mdev_variants,
 };

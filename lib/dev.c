@@ -23,11 +23,35 @@ static const struct vhm_backend_ops *const vhm_backends[] = {
 	&vhm_backend_floor,
 };
 
+const char *vhm_backend_variant(const char *name)
+{
+	const char *at = strchr(name, '@');
+
+	return at ? at + 1 : NULL;
+}
+
+static bool vhm_backend_has_variant(const struct vhm_backend_ops *ops,
+				    const char *variant)
+{
+	for (const char *const *v = ops->variants; v && *v; v++)
+		if (!strcmp(*v, variant))
+			return true;
+	return false;
+}
+
 const struct vhm_backend_ops *vhm_backend_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(vhm_backends) / sizeof(vhm_backends[0]); i++)
-		if (!strcmp(vhm_backends[i]->name, name))
-			return vhm_backends[i];
+	const char *variant = vhm_backend_variant(name);
+	size_t len = variant ? (size_t)(variant - 1 - name) : strlen(name);
+
+	for (size_t i = 0; i < sizeof(vhm_backends) / sizeof(vhm_backends[0]); i++) {
+		const struct vhm_backend_ops *ops = vhm_backends[i];
+
+		if (strlen(ops->name) != len || strncmp(ops->name, name, len))
+			continue;
+		if (!variant || vhm_backend_has_variant(ops, variant))
+			return ops;
+	}
 	return NULL;
 }
 

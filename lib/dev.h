@@ -36,14 +36,21 @@ struct vhm_backend_ops {
 	void (*close)(struct vhm_dev *d);
 	/* Device-side next avail index of queue qi after stop (optional). */
 	int (*vring_base)(struct vhm_dev *d, unsigned int qi, uint16_t *base);
+	/* Variants as "name@variant", NULL-terminated (optional). */
+	const char *const *variants;
 };
 
 extern const struct vhm_backend_ops vhm_backend_mdev;
 extern const struct vhm_backend_ops vhm_backend_vhost_net;
 extern const struct vhm_backend_ops vhm_backend_floor;
 
-/* Look a backend up by name ("vhost-mdev", "vhost-net", "floor"). */
+/*
+ * Look a backend up by name ("vhost-mdev", "vhost-net", "floor"), with or
+ * without one of its variants ("vhost-mdev@kthread").
+ */
 const struct vhm_backend_ops *vhm_backend_find(const char *name);
+/* The variant part of a backend name, or NULL. */
+const char *vhm_backend_variant(const char *name);
 
 /* First vhost-mdev instance in sysfs: its UUID in uuid, or -ENODEV. */
 int vhm_mdev_find(char *uuid, size_t size);
