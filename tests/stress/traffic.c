@@ -4,14 +4,16 @@
  * project's own userspace driver (lib/): virtio-net loopback frames of
  * random sizes and batches, or virtio-blk writes and read-backs of random
  * blocks (--blk). The device is closed and opened again every few seconds,
- * so set-up and tear-down race whatever else runs (tracers above all).
+ * so set-up and tear-down race whatever else runs (tracers above all), and
+ * net sessions stop and restart it now and then with frames in flight.
  *
  * It waits for completions the way a real driver does, interrupts on and a
  * call eventfd to sleep on, but never for ever: used entries that sit there
  * for --lost seconds with interrupts on and no call are a lost interrupt
  * (one that comes later than a second is counted as late), no progress for
  * --stall seconds is a stall, a read that does not return what was written
- * is corruption, ERROR on an instance nobody abuses is a device error. Each
+ * is corruption, ERROR on an instance nobody abuses is a device error, a net
+ * session that ends with fewer frames received than sent lost frames. Each
  * is a violation: reported on stderr, exit status 1.
  */
 #include <inttypes.h>
@@ -42,7 +44,9 @@ static struct {
 	double lost;
 	unsigned int memlock_kb;
 	unsigned int span_mb;
+	double frames;
 	bool blk;
+	bool no_event_idx;
 } cfg;
 
 static const struct vhm_opt traffic_opts[] = {
@@ -63,6 +67,10 @@ static const struct vhm_opt traffic_opts[] = {
 	{ "memlock", 'm', "KB", VHM_OPT_UINT, &cfg.memlock_kb, "0",
 	  "run as a driver without CAP_IPC_LOCK whose RLIMIT_MEMLOCK is KB "
 	  "(8192: Debian's default for users; 0: keep the limits)" },
+	{ "frames", 'f', "N", VHM_OPT_DOUBLE, &cfg.frames, "0",
+	  "stop once this many frames or requests completed (0: at the deadline only)" },
+	{ "no-event-idx", 'E', NULL, VHM_OPT_FLAG, &cfg.no_event_idx, NULL,
+	  "do not negotiate VIRTIO_RING_F_EVENT_IDX" },
 	{ "seed", 's', "N", VHM_OPT_STR, &cfg.seed, "",
 	  "random seed (default: from the clock; printed either way)" },
 	{ "counts", 'c', "FILE", VHM_OPT_STR, &cfg.counts, "",
@@ -90,6 +98,12 @@ static struct {
 } st;
 
 static struct vhm_rng rng;
+
+/* The deadline passed, or --frames were done. */
+static bool traffic_done(void)
+{
+	return vhm_stress_done() || (cfg.frames > 0 && st.frames >= cfg.frames);
+}
 
 static void traffic_counts(void)
 {
@@ -212,6 +226,62 @@ static bool traffic_check_state(int fd, const char *what)
 
 /* --- net --------------------------------------------------------------- */
 
+/*
+ * SET_STATE STOPPED then RUNNING with frames in flight: the used ring must
+ * stand where GET_VRING_BASE says. false when the device is not RUNNING
+ * again.
+ */
+static bool traffic_restart(struct vhm_dev *d)
+{
+	uint16_t base;
+
+	if (d->ops->stop(d))
+		return traffic_check_state(d->fd, "net stop");
+	if (!d->ops->vring_base(d, d->tx.index, &base) &&
+	    base != vhm_vring_used_idx(&d->tx.vr))
+		vhm_stress_violation(&st.violations, "net %s: stopped with TX "
+				     "used idx %u but GET_VRING_BASE %u",
+				     cfg.device, vhm_vring_used_idx(&d->tx.vr),
+				     base);
+	if (d->ops->start(d))
+		return traffic_check_state(d->fd, "net start");
+	return true;
+}
+
+/*
+ * End of a session: every frame in flight completes, and RX received as
+ * many frames as TX sent (the loopback loses none).
+ */
+static void traffic_net_drain(struct vhm_dev *d, uint64_t last_progress)
+{
+	char why[256];
+	int n, w;
+
+	while (vhm_tx_inflight(d)) {
+		n = vhm_tx_complete(d, false);
+		if (n > 0) {
+			st.frames += n;
+			last_progress = vhm_stress_now_ns();
+			continue;
+		}
+		w = traffic_wait(&d->tx.vr, d->tx.call_fd, 500, why, sizeof(why));
+		if (w < 0)
+			vhm_stress_violation(&st.violations, "net %s: lost interrupt "
+					     "draining TX: %s", cfg.device, why);
+		if (w <= 0 && vhm_stress_now_ns() - last_progress >
+			      (uint64_t)(cfg.stall * 1e9)) {
+			vhm_stress_violation(&st.violations, "net %s: stall draining: "
+					     "%u frames in flight", cfg.device,
+					     vhm_tx_inflight(d));
+			return;
+		}
+	}
+	if (d->rx.frames != d->tx.frames)
+		vhm_stress_violation(&st.violations, "net %s: %" PRIu64 " frames "
+				     "sent, %" PRIu64 " received", cfg.device,
+				     d->tx.frames, d->rx.frames);
+}
+
 static int traffic_net_session(uint64_t until)
 {
 	static const unsigned int sizes[] = { 64, 128, 256 };
@@ -222,6 +292,7 @@ static int traffic_net_session(uint64_t until)
 		.frame_len = 60 + vhm_rng_below(&rng, 1455),
 		.vring_base = (uint16_t)vhm_rng_next(&rng),
 		.peer_cpu = -1,
+		.no_event_idx = cfg.no_event_idx,
 	};
 	uint64_t last_progress = vhm_stress_now_ns();
 	struct vhm_dev d;
@@ -234,10 +305,13 @@ static int traffic_net_session(uint64_t until)
 		return err;
 	st.opens++;
 	vhm_vring_disable_cb(&d.tx.vr);
-	while (!vhm_stress_done() && vhm_stress_now_ns() < until) {
+	while (!traffic_done() && vhm_stress_now_ns() < until) {
 		unsigned int batch = 1 + vhm_rng_below(&rng, 32);
 		int n, w;
 
+		if (!vhm_rng_below(&rng, 4096) &&
+		    !(running = traffic_restart(&d)))
+			break;
 		if (vhm_tx_inflight(&d) + batch <= d.tx.vr.num)
 			vhm_tx_send(&d, batch);
 		n = vhm_tx_complete(&d, false);
@@ -269,8 +343,8 @@ static int traffic_net_session(uint64_t until)
 			break;
 		}
 	}
-	if (running)
-		traffic_check_state(d.fd, "net");
+	if (running && traffic_check_state(d.fd, "net"))
+		traffic_net_drain(&d, last_progress);
 	vhm_dev_close(&d);
 	return 0;
 }
@@ -535,7 +609,7 @@ int main(int argc, char **argv)
 	}
 
 	vhm_stress_start(cfg.duration);
-	while (!vhm_stress_done()) {
+	while (!traffic_done()) {
 		uint64_t until = vhm_stress_now_ns() +
 				 (uint64_t)((0.2 + cfg.reopen * (vhm_rng_below(&rng, 1000) / 1000.0)) * 1e9);
 

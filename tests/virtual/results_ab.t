@@ -41,12 +41,13 @@ for i in $(seq "$pairs"); do
 	[ "$rc" = 1 ] && flagged=$((flagged + 1))
 	d=$(pct "$(p50 "$tmp/c$i")" "$(p50 "$tmp/d$i")")
 	sizes+=" $d%"
-	# The delay added and the delay loop's own cost: 1.3-1.4% here. (With
+	# The delay added and the delay loop's own cost, some 120 virtual ns:
+	# 1.3% on a 24 us round trip, 2.3% on the 9 us of task_work mode. (With
 	# the driver under the fair scheduler, one run in ten hopped to the
 	# other turn order and showed +9%: the drivers run SCHED_FIFO here.)
-	awk -v d="$d" 'BEGIN { exit !(d >= 1 && d < 2) }' && sizes_ok=$((sizes_ok + 1))
+	awk -v d="$d" 'BEGIN { exit !(d >= 1 && d < 3) }' && sizes_ok=$((sizes_ok + 1))
 done
 [ "$flagged" = "$pairs" ]
 ok $? "A/B: latency_ns=$add (1%) flagged as a regression in $flagged of $pairs single-run pairs"
 [ "$sizes_ok" = "$pairs" ]
-ok $? "A/B: the change measured is 1% to 2% every time:$sizes"
+ok $? "A/B: the change measured is 1% to 3% every time:$sizes"
