@@ -94,6 +94,8 @@ const char *vhost_mdev_sim_mode_name(enum vhost_mdev_sim_mode mode);
 
 /* Ring entries read or written with one access. */
 #define VHOST_MDEV_SIM_RING_BATCH	16
+/* Descriptors read with one access: an aligned block of the table. */
+#define VHOST_MDEV_SIM_DESC_BATCH	8
 
 /*
  * A split ring as the simulator's worker sees it. Copied from the core's
@@ -125,6 +127,14 @@ struct vhost_mdev_sim_ring {
 	u16 heads_from;
 	u16 heads_n;
 	__virtio16 heads[VHOST_MDEV_SIM_RING_BATCH];
+	/*
+	 * Descriptors [descs_from, +descs_n) as read when avail->idx was
+	 * descs_avail: good for the chains published before that.
+	 */
+	u16 descs_from;
+	u16 descs_n;
+	u16 descs_avail;
+	struct vring_desc descs[VHOST_MDEV_SIM_DESC_BATCH];
 	/* Used elements not written yet: those of [last - used_n, last). */
 	u16 used_n;
 	struct vring_used_elem used_buf[VHOST_MDEV_SIM_RING_BATCH];

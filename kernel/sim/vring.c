@@ -32,6 +32,7 @@ void vhost_mdev_sim_ring_init(struct vhost_mdev_sim_ring *r,
 	r->published = vq->base;
 	r->pending_used = 0;
 	r->heads_n = 0;
+	r->descs_n = 0;
 	r->used_n = 0;
 	r->notify_known = false;
 	r->signalled_valid = false;
@@ -148,6 +149,37 @@ void vhost_mdev_sim_chain_init_mixed(struct vhost_mdev_sim_chain *c,
 }
 
 /*
+ * Descriptor i of a chain at r->last. Drivers hand out neighbouring
+ * descriptors to the chains they publish together: the aligned block
+ * around i is read at once, and serves every chain published by then,
+ * whose descriptors the driver no longer changes.
+ */
+static int vhost_mdev_sim_desc(struct vhost_mdev_sim_ring *r, u16 i,
+			       struct vring_desc *desc)
+{
+	u16 off = i - r->descs_from;
+	u16 from;
+	int ret;
+
+	if (off >= r->descs_n || (s16)(r->last - r->descs_avail) >= 0) {
+		from = i & ~(VHOST_MDEV_SIM_DESC_BATCH - 1);
+		r->descs_n = 0;
+		ret = vhost_mdev_dma_read(r->vmdev, r->desc + sizeof(*desc) * from,
+					  r->descs, sizeof(*desc) *
+					  min_t(u32, VHOST_MDEV_SIM_DESC_BATCH,
+						r->num - from));
+		if (ret)
+			return ret;
+		r->descs_from = from;
+		r->descs_n = min_t(u32, VHOST_MDEV_SIM_DESC_BATCH, r->num - from);
+		r->descs_avail = r->avail_seen;
+		off = i - from;
+	}
+	*desc = r->descs[off];
+	return 0;
+}
+
+/*
  * The next descriptor of the chain: 1 and *d filled, 0 past the end, or a
  * negative errno for a ring error (bad index, loop, indirect descriptor,
  * wrong direction, readable after writable in a mixed chain, a buffer that
@@ -165,8 +197,7 @@ int vhost_mdev_sim_chain_next(struct vhost_mdev_sim_ring *r,
 		return 0;
 	if (c->next >= r->num || ++c->seen > r->num)
 		return -EINVAL;
-	ret = vhost_mdev_dma_read(r->vmdev, r->desc + sizeof(desc) * c->next,
-				  &desc, sizeof(desc));
+	ret = vhost_mdev_sim_desc(r, c->next, &desc);
 	if (ret)
 		return ret;
 	flags = __virtio16_to_cpu(r->le, desc.flags);
