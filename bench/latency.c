@@ -35,6 +35,7 @@ static struct {
 	int fifo;
 	bool busy_poll;
 	bool no_event_idx;
+	bool doorbell;
 } cfg;
 
 /* The run's environment: its clock names the unit of every time printed. */
@@ -73,6 +74,9 @@ static const struct vhm_opt vhm_latency_opts[] = {
 	  "spin on the used ring instead of sleeping on the call eventfd" },
 	{ "no-event-idx", 'E', NULL, VHM_OPT_FLAG, &cfg.no_event_idx, NULL,
 	  "do not negotiate VIRTIO_RING_F_EVENT_IDX" },
+	{ "doorbell", 'y', NULL, VHM_OPT_FLAG, &cfg.doorbell, NULL,
+	  "vhost-mdev: also write the vq's doorbell page (mmap of the device fd) "
+	  "on every publish, which a polling device watches (docs/ABI.md)" },
 	{ "output", 'o', "DIR", VHM_OPT_STR, &cfg.output, "",
 	  "write latency.json and CSVs to DIR, '-' for none (default: results/<run-id>)" },
 	{ 0 },
@@ -98,7 +102,7 @@ struct vhm_latency_result {
 
 static json_t *vhm_latency_params(void)
 {
-	return json_pack("{s:s, s:I, s:f, s:I, s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:b, s:b}",
+	return json_pack("{s:s, s:I, s:f, s:I, s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:b, s:b, s:b}",
 			 "backends", cfg.backends,
 			 "samples", (json_int_t)cfg.samples,
 			 "duration_s", cfg.duration,
@@ -111,7 +115,8 @@ static json_t *vhm_latency_params(void)
 			 "peer_cpu", cfg.peer_cpu,
 			 "fifo", cfg.fifo,
 			 "busy_poll", cfg.busy_poll,
-			 "event_idx", !cfg.no_event_idx);
+			 "event_idx", !cfg.no_event_idx,
+			 "doorbell", cfg.doorbell);
 }
 
 /* One frame out and back: the time from queueing it to seeing it used. */
@@ -190,6 +195,7 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 		.ring_size = cfg.ring_size, .frame_len = cfg.frame_size,
 		.vring_base = (uint16_t)cfg.vring_base, .busy_poll = cfg.busy_poll,
 		.no_event_idx = cfg.no_event_idx, .peer_cpu = cfg.peer_cpu,
+		.doorbell = cfg.doorbell,
 	};
 	struct vhm_samples all, rep;
 	double *medians = calloc(cfg.reps ? cfg.reps : 1, sizeof(double));

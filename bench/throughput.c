@@ -38,6 +38,7 @@ static struct {
 	int fifo;
 	bool busy_poll;
 	bool no_event_idx;
+	bool doorbell;
 } cfg;
 
 /* The run's environment: its clock names the unit of every rate printed. */
@@ -76,6 +77,9 @@ static const struct vhm_opt vhm_tput_opts[] = {
 	  "spin on the used ring instead of sleeping on the call eventfd" },
 	{ "no-event-idx", 'E', NULL, VHM_OPT_FLAG, &cfg.no_event_idx, NULL,
 	  "do not negotiate VIRTIO_RING_F_EVENT_IDX" },
+	{ "doorbell", 'y', NULL, VHM_OPT_FLAG, &cfg.doorbell, NULL,
+	  "vhost-mdev: also write the vq's doorbell page (mmap of the device fd) "
+	  "on every publish, which a polling device watches (docs/ABI.md)" },
 	{ "output", 'o', "DIR", VHM_OPT_STR, &cfg.output, "",
 	  "write throughput.json and .csv to DIR, '-' for none (default: results/<run-id>)" },
 	{ 0 },
@@ -148,6 +152,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		.backend = name, .device = cfg.device, .tap = cfg.tap,
 		.ring_size = vhm_pow2_at_least(pt->depth), .frame_len = pt->frame,
 		.busy_poll = cfg.busy_poll, .no_event_idx = cfg.no_event_idx,
+		.doorbell = cfg.doorbell,
 		.peer_cpu = cfg.peer_cpu,
 	};
 	double fps[64] = { 0 }, mean;
@@ -354,7 +359,7 @@ int main(int argc, char **argv)
 			"gbit_per_s,kicks_per_s,interrupts_per_s,frames_per_kick,"
 			"frames_per_interrupt,clock\n");
 	}
-	params = json_pack("{s:s, s:o, s:o, s:o, s:I, s:f, s:f, s:I, s:i, s:i, s:i, s:b, s:b}",
+	params = json_pack("{s:s, s:o, s:o, s:o, s:I, s:f, s:f, s:I, s:i, s:i, s:i, s:b, s:b, s:b}",
 			   "backends", cfg.backends,
 			   "batch", vhm_list_json(&cfg.batch),
 			   "frame_size", vhm_list_json(&cfg.frame),
@@ -367,7 +372,8 @@ int main(int argc, char **argv)
 			   "peer_cpu", cfg.peer_cpu,
 			   "fifo", cfg.fifo,
 			   "busy_poll", cfg.busy_poll,
-			   "event_idx", !cfg.no_event_idx);
+			   "event_idx", !cfg.no_event_idx,
+			   "doorbell", cfg.doorbell);
 	doc = vhm_report_new("vhm-throughput", &env, params);
 
 	for (unsigned int f = 0; f < cfg.frame.n; f++)

@@ -830,6 +830,15 @@ static int vhost_mdev_mmap(struct vfio_device *vdev,
 		return ret;
 	if (!PAGE_ALIGNED(addr) || size < PAGE_SIZE)
 		return -EINVAL;
+	/*
+	 * A doorbell in RAM (the simulator's): mapped cached, as the kernel
+	 * maps it, and referenced so it outlives the parent's own.
+	 */
+	if (page_is_ram(PHYS_PFN(addr))) {
+		vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+		return vm_insert_page(vma, vma->vm_start,
+				      pfn_to_page(PHYS_PFN(addr)));
+	}
 	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	return io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(addr),

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <linux/vfio.h>
 #include <linux/vhost.h>
 #include <linux/vhost_mdev.h>
@@ -287,6 +289,22 @@ static int vhm_mdev_vring_base(struct vhm_dev *d, unsigned int qi, uint16_t *bas
 	return err;
 }
 
+/* The doorbell page of queue qi: offset qi pages of the device fd. */
+static volatile uint32_t *vhm_mdev_doorbell(struct vhm_dev *d, unsigned int qi)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	p = mmap(NULL, (size_t)page, PROT_WRITE, MAP_SHARED, d->fd,
+		 (off_t)qi * page);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "%s: failed to map the doorbell of virtqueue %u: %s\n",
+			d->ops->name, qi, strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
 static void vhm_mdev_close(struct vhm_dev *d)
 {
 	if (d->mapped)
@@ -308,5 +326,6 @@ const struct vhm_backend_ops vhm_backend_mdev = {
 	.stop = vhm_mdev_stop,
 	.close = vhm_mdev_close,
 	.vring_base = vhm_mdev_vring_base,
+	.doorbell = vhm_mdev_doorbell,
 	.variants = vhm_mdev_variants,
 };

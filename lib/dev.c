@@ -149,10 +149,20 @@ static int vhm_queue_init(struct vhm_dev *d, struct vhm_queue *q,
 	if (q->kick_fd < 0 || q->call_fd < 0)
 		return -errno;
 	err = d->ops->setup_vq(d, index);
-	if (err)
+	if (err) {
 		fprintf(stderr, "%s: failed to set up virtqueue %u: %s\n",
 			d->ops->name, index, strerror(-err));
-	return err;
+		return err;
+	}
+	if (d->opts.doorbell) {
+		q->doorbell = d->ops->doorbell ? d->ops->doorbell(d, index) : NULL;
+		if (!q->doorbell) {
+			fprintf(stderr, "%s: no doorbell page for virtqueue %u\n",
+				d->ops->name, index);
+			return -ENODEV;
+		}
+	}
+	return 0;
 }
 
 static void vhm_queue_fini(struct vhm_queue *q)
@@ -162,6 +172,9 @@ static void vhm_queue_fini(struct vhm_queue *q)
 	if (q->call_fd >= 0)
 		close(q->call_fd);
 	q->kick_fd = q->call_fd = -1;
+	if (q->doorbell)
+		munmap((void *)q->doorbell, (size_t)sysconf(_SC_PAGESIZE));
+	q->doorbell = NULL;
 	vhm_vring_free(&q->vr);
 }
 
@@ -336,6 +349,9 @@ unsigned int vhm_tx_send(struct vhm_dev *d, unsigned int n)
 		return 0;
 
 	vhm_vring_publish(&q->vr);
+	if (q->doorbell)
+		/* After the publish: the device reads avail->idx after it. */
+		__atomic_store_n(q->doorbell, q->vr.avail_idx, __ATOMIC_RELEASE);
 	if (!vhm_vring_kick_needed(&q->vr)) {
 		q->kicks_suppressed++;
 		return sent;

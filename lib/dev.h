@@ -36,6 +36,8 @@ struct vhm_backend_ops {
 	void (*close)(struct vhm_dev *d);
 	/* Device-side next avail index of queue qi after stop (optional). */
 	int (*vring_base)(struct vhm_dev *d, unsigned int qi, uint16_t *base);
+	/* Map queue qi's doorbell page (optional; --doorbell). */
+	volatile uint32_t *(*doorbell)(struct vhm_dev *d, unsigned int qi);
 	/* Variants as "name@variant", NULL-terminated (optional). */
 	const char *const *variants;
 };
@@ -61,6 +63,8 @@ struct vhm_queue {
 	int kick_fd;
 	int call_fd;
 	bool started;
+	/* The device's doorbell page for this vq (--doorbell), or NULL. */
+	volatile uint32_t *doorbell;
 
 	uint8_t *bufs;			/* one buffer per descriptor */
 	uint64_t bufs_iova;
@@ -85,6 +89,7 @@ struct vhm_dev_opts {
 	uint16_t vring_base;		/* first ring index (tests the wrap) */
 	bool busy_poll;			/* spin on the used ring, no call reads */
 	bool no_event_idx;		/* refuse VIRTIO_RING_F_EVENT_IDX */
+	bool doorbell;			/* ring the vq's doorbell page on publish */
 	int peer_cpu;			/* floor responder CPU, -1: any */
 };
 

@@ -57,6 +57,15 @@ struct vhost_mdev_sim {
 	/* The RX chain being filled, read from the ring once: num_max. */
 	struct vhost_mdev_sim_desc *rx_segs;
 
+	/*
+	 * Doorbell pages, one per vq, the driver may map (get_notify_area)
+	 * and write after publishing: a polling thread watches them instead
+	 * of reading avail->idx through DMA. Owned by the engine's batch.
+	 */
+	struct page *doorbell[VHOST_MDEV_SIM_NVQS];
+	u32 doorbell_seen[VHOST_MDEV_SIM_NVQS];
+	bool doorbell_used;
+
 	atomic64_t frames;
 	atomic64_t bytes;
 	atomic64_t kicks;
@@ -346,12 +355,40 @@ static int vhost_mdev_sim_batch(struct vhost_mdev_sim_engine *e)
 	return n == budget;
 }
 
+/* Did the driver write a doorbell since the last look? */
+static bool vhost_mdev_sim_doorbell_rung(struct vhost_mdev_sim *sim)
+{
+	bool rung = false;
+	u32 v;
+	int i;
+
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
+		v = READ_ONCE(*(u32 *)page_address(sim->doorbell[i]));
+		if (v != sim->doorbell_seen[i]) {
+			sim->doorbell_seen[i] = v;
+			rung = true;
+		}
+	}
+	if (rung)
+		sim->doorbell_used = true;
+	return rung;
+}
+
 static bool vhost_mdev_sim_has_work(struct vhost_mdev_sim_engine *e)
 {
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of_engine(e);
 	u16 vq;
 	int ret;
 
+	/*
+	 * A driver that rings the doorbells rings them after every publish:
+	 * no ring, no work, and no DMA to find out. The look before the
+	 * thread sleeps reads the rings anyway (rearm).
+	 */
+	if (!vhost_mdev_sim_doorbell_rung(sim) && sim->doorbell_used)
+		return false;
+	/* Read avail->idx afresh after the doorbell: pairs with its store. */
+	smp_rmb();
 	ret = vhost_mdev_sim_can_xmit(sim, &vq);
 	/* A ring error: let the batch find it and fail the device. */
 	return ret != 0;
@@ -395,9 +432,20 @@ static const struct vhost_mdev_sim_engine_ops vhost_mdev_sim_engine_ops = {
 
 /* --- vhost_mdev_ops ------------------------------------------------------ */
 
+/* A page mapped by a driver lives on until it unmaps it. */
+static void vhost_mdev_sim_free_doorbells(struct vhost_mdev_sim *sim)
+{
+	int i;
+
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++)
+		if (sim->doorbell[i])
+			put_page(sim->doorbell[i]);
+}
+
 static int vhost_mdev_sim_init(struct vhost_mdev_device *vmdev)
 {
 	struct vhost_mdev_sim *sim;
+	int i;
 
 	sim = kzalloc(sizeof(*sim), GFP_KERNEL);
 	if (!sim)
@@ -414,14 +462,20 @@ static int vhost_mdev_sim_init(struct vhost_mdev_device *vmdev)
 				GFP_KERNEL);
 	if (!sim->rx_segs)
 		goto err_frame;
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++) {
+		sim->doorbell[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!sim->doorbell[i])
+			goto err_doorbell;
+	}
 	if (vhost_mdev_sim_engine_init(&sim->engine, vmdev,
 				       &vhost_mdev_sim_engine_ops))
-		goto err_segs;
+		goto err_doorbell;
 	vhost_mdev_sim_default_config(sim);
 	vmdev->priv = sim;
 	return 0;
 
-err_segs:
+err_doorbell:
+	vhost_mdev_sim_free_doorbells(sim);
 	kvfree(sim->rx_segs);
 err_frame:
 	kvfree(sim->frame);
@@ -434,6 +488,7 @@ static void vhost_mdev_sim_release(struct vhost_mdev_device *vmdev)
 	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
 
 	vhost_mdev_sim_engine_release(&sim->engine);
+	vhost_mdev_sim_free_doorbells(sim);
 	kvfree(sim->rx_segs);
 	kvfree(sim->frame);
 	kfree(sim);
@@ -506,6 +561,11 @@ static int vhost_mdev_sim_start(struct vhost_mdev_device *vmdev)
 					 event_idx);
 	sim->hdr_len = version_1 ? sizeof(struct virtio_net_hdr_v1) :
 				   sizeof(struct virtio_net_hdr);
+	/* Whether the driver rings the doorbells, it shows afresh. */
+	sim->doorbell_used = false;
+	for (i = 0; i < VHOST_MDEV_SIM_NVQS; i++)
+		sim->doorbell_seen[i] =
+			READ_ONCE(*(u32 *)page_address(sim->doorbell[i]));
 	/* Processes whatever the driver published before the start. */
 	return vhost_mdev_sim_engine_start(&sim->engine);
 }
@@ -526,6 +586,19 @@ static void vhost_mdev_sim_notify(struct vhost_mdev_device *vmdev, u16 vq)
 	atomic64_inc(&sim->kicks);
 	set_bit(vq, &sim->kicked);
 	vhost_mdev_sim_engine_kick(&sim->engine);
+}
+
+static int vhost_mdev_sim_get_notify_area(struct vhost_mdev_device *vmdev,
+					  u16 vq, phys_addr_t *addr,
+					  size_t *size)
+{
+	struct vhost_mdev_sim *sim = vhost_mdev_sim_of(vmdev);
+
+	if (vq >= VHOST_MDEV_SIM_NVQS)
+		return -EINVAL;
+	*addr = page_to_phys(sim->doorbell[vq]);
+	*size = PAGE_SIZE;
+	return 0;
 }
 
 static u16 vhost_mdev_sim_get_vring_base(struct vhost_mdev_device *vmdev,
@@ -643,6 +716,7 @@ const struct vhost_mdev_ops vhost_mdev_sim_net_ops = {
 	.stop			= vhost_mdev_sim_stop,
 	.notify			= vhost_mdev_sim_notify,
 	.get_vring_base		= vhost_mdev_sim_get_vring_base,
+	.get_notify_area	= vhost_mdev_sim_get_notify_area,
 	.reset			= vhost_mdev_sim_reset,
 	.dev_groups		= vhost_mdev_sim_groups,
 };

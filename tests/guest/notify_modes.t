@@ -40,9 +40,34 @@ run() {
 	ok $? "$mode$([ "$poll" = 0 ] || echo " poll_ns $poll"), $([ "$*" = -E ] && echo "VRING_USED_F_NO_NOTIFY" || echo EVENT_IDX): $frames frames, none lost, no stall, no lost interrupt"
 }
 
-echo "1..5"
+# The doorbell: the latency driver rings it on every publish, a polling
+# thread finds its frames by it (poll hits), every round trip completes.
+doorbell() {
+	local hits0 hits1 f
+	uuid=$(cat /proc/sys/kernel/random/uuid)
+	echo "$uuid" > "$type/create" || { ok 1 "doorbell: create an instance"; return; }
+	hits0=$(cat "/sys/bus/mdev/devices/$uuid/sim/poll_hits")
+	f=$(mktemp -d)
+	# A window the driver's next publish falls in, even under TCG.
+	echo kthread > "$params/mode" && echo 1000000 > "$params/poll_ns"
+	VHM_NO_PROGRESS=1 "$out/bench/vhm-latency" -b vhost-mdev --doorbell -d "$uuid" \
+		-n 1000 -w 100 -r 1 -o "$f" > /dev/null
+	rc=$?
+	hits1=$(cat "/sys/bus/mdev/devices/$uuid/sim/poll_hits")
+	echo "# poll hits $((hits1 - hits0)) over 1100 round trips"
+	[ $rc -eq 0 ] && [ "$hits1" -gt "$hits0" ] &&
+		jq -e '.params.doorbell == true and .results[0].summary.samples == 1000
+			and .results[0].device_counters.mode == "kthread"' "$f/latency.json" > /dev/null
+	ok $? "doorbell: vhm-latency --doorbell on a polling thread, 1000 round trips, found by polling"
+	rm -rf "$f"
+	echo 1 > "/sys/bus/mdev/devices/$uuid/remove"
+	uuid=
+}
+
+echo "1..6"
 run task_work 0
 run task_work 0 -E
 run workqueue 0
 run kthread 0 -E
 run kthread 50000
+doorbell

@@ -919,8 +919,12 @@ static void op_mmap(struct fuzz_thread *t)
 		 vhm_rng_one_in(&t->rng, 4) ? MAP_PRIVATE : MAP_SHARED,
 		 t->c->v.device, off);
 	fuzz_count(t, p == MAP_FAILED ? -1 : 0);
-	if (p != MAP_FAILED)
-		munmap(p, len);
+	if (p == MAP_FAILED)
+		return;
+	/* A doorbell page: ring it with any value, as a driver may. */
+	if (mprotect(p, len, PROT_WRITE) == 0)
+		*(volatile uint32_t *)p = (uint32_t)vhm_rng_next(&t->rng);
+	munmap(p, len);
 }
 
 static void op_efd_recycle(struct fuzz_thread *t)
