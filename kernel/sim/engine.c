@@ -323,6 +323,7 @@ void vhost_mdev_sim_engine_stop(struct vhost_mdev_sim_engine *e)
 /* Any context: the kick's eventfd wake-up or virtqueue_notify(). */
 void vhost_mdev_sim_engine_kick(struct vhost_mdev_sim_engine *e)
 {
+	/* mode and thread are set before running: pairs with start. */
 	if (!smp_load_acquire(&e->running))
 		return;
 	switch (e->mode) {
