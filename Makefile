@@ -56,6 +56,7 @@ help:
 	@echo 'make plot RUN=<run>        plots of a saved run, no guest'
 	@echo 'make dashboard             results/index.html from the saved runs'
 	@echo 'make compare BASE= NEW=    verdict per metric; exit 1 on a regression'
+	@echo 'make goals [RUN=<run>]     the data path goals met by a run (latest)'
 	@echo 'make baseline RUN=<run>    make a run the committed baseline'
 	@echo 'make shell    interactive shell in the guest, project mounted'
 	@echo 'make clean    remove $(OUT)'

@@ -31,7 +31,7 @@ $(RESULTS_TEST_BINS): $(OUT)/tests/%: tests/%.c $(COMPARE_LIB_OBJS) $(TEST_HDRS)
 	$(Q)$(CC) $(CPPFLAGS) -I$(CURDIR)/tools/compare $(CFLAGS) $(LDFLAGS) -o $@ $< \
 		$(COMPARE_LIB_OBJS) -lpthread $(COMPARE_LIBS)
 
-.PHONY: results-tools plot dashboard compare baseline
+.PHONY: results-tools plot dashboard compare baseline goals
 results-tools: $(VHM_COMPARE)
 tests: $(VHM_COMPARE)
 all: $(VHM_COMPARE)
@@ -47,6 +47,11 @@ dashboard: $(VHM_COMPARE)
 # make compare BASE=<run> NEW=<run> (NEW: the latest run by default)
 compare: $(VHM_COMPARE)
 	$(Q)scripts/compare $(COMPARE_ARGS) "$(BASE)" "$(or $(NEW),latest)"
+
+# make goals RUN=<run>: the data path goals, every vhost-mdev mode (latest run
+# by default); writes goals.json into the run
+goals:
+	$(Q)scripts/goals "$(or $(RUN),latest)"
 
 # make baseline RUN=<run>: the only way results/baseline/ changes
 baseline:
