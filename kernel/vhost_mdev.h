@@ -123,11 +123,14 @@ enum vhost_mdev_consumer {
  * @mdev: sysfs_name and pretty_name set by the parent
  * @ops: the device's operations; several types may share them
  * @consumer: whether instances are VFIO devices or virtio devices
+ * @description: the type's sysfs "description" (what the device is, its
+ *	queues, who drives it), one line
  */
 struct vhost_mdev_type {
 	struct mdev_type mdev;
 	const struct vhost_mdev_ops *ops;
 	enum vhost_mdev_consumer consumer;
+	const char *description;
 };
 
 struct vhost_mdev_parent {

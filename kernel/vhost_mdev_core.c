@@ -1062,6 +1062,21 @@ static unsigned int vhost_mdev_get_available(struct mdev_type *type)
 		0 : parent->max_instances - used;
 }
 
+/*
+ * Every type draws on the parent's one pool of instances, which the line
+ * says, as available_instances alone cannot.
+ */
+static ssize_t vhost_mdev_show_description(struct mdev_type *type, char *buf)
+{
+	struct vhost_mdev_type *vtype =
+		container_of(type, struct vhost_mdev_type, mdev);
+	struct vhost_mdev_parent *parent = vhost_mdev_parent_of(type);
+
+	return sysfs_emit(buf, "%s; instances: %u shared by the parent's types\n",
+			  vtype->description ?: vtype->mdev.pretty_name,
+			  parent->max_instances);
+}
+
 static struct mdev_driver vhost_mdev_driver = {
 	.device_api = VFIO_DEVICE_API_VHOST_STRING,
 	.driver = {
@@ -1073,6 +1088,7 @@ static struct mdev_driver vhost_mdev_driver = {
 	.probe = vhost_mdev_probe,
 	.remove = vhost_mdev_remove,
 	.get_available = vhost_mdev_get_available,
+	.show_description = vhost_mdev_show_description,
 };
 
 static bool vhost_mdev_ops_valid(const struct vhost_mdev_ops *ops)

@@ -259,7 +259,7 @@ int vhost_mdev_sim_engine_init(struct vhost_mdev_sim_engine *e,
 	e->tw->e = e;
 	e->vmdev = vmdev;
 	e->ops = ops;
-	e->mode = VHOST_MDEV_SIM_MODE_WORKQUEUE;
+	e->mode = vhost_mdev_sim_mode();
 	mutex_init(&e->batch_lock);
 	INIT_WORK(&e->work, vhost_mdev_sim_engine_work);
 	return 0;

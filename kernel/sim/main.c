@@ -218,6 +218,7 @@ static struct vhost_mdev_type vhost_mdev_sim_types[] = {
 		},
 		.ops = &vhost_mdev_sim_net_ops,
 		.consumer = VHOST_MDEV_CONSUMER_VFIO,
+		.description = "virtio-net loopback (every TX frame back on RX), vqs RX 0 and TX 1, for a user driver: VFIO device fd with the vhost ioctls",
 	},
 	{
 		.mdev = {
@@ -226,6 +227,7 @@ static struct vhost_mdev_type vhost_mdev_sim_types[] = {
 		},
 		.ops = &vhost_mdev_sim_net_ops,
 		.consumer = VHOST_MDEV_CONSUMER_VIRTIO,
+		.description = "virtio-net loopback, vqs RX 0 and TX 1, for the kernel's virtio_net (a network interface; no VFIO device, device_api notwithstanding)",
 	},
 	{
 		.mdev = {
@@ -234,6 +236,7 @@ static struct vhost_mdev_type vhost_mdev_sim_types[] = {
 		},
 		.ops = &vhost_mdev_sim_blk_ops,
 		.consumer = VHOST_MDEV_CONSUMER_VFIO,
+		.description = "virtio-blk RAM disk, one request vq, for a user driver: VFIO device fd with the vhost ioctls",
 	},
 	{
 		.mdev = {
@@ -242,6 +245,7 @@ static struct vhost_mdev_type vhost_mdev_sim_types[] = {
 		},
 		.ops = &vhost_mdev_sim_blk_ops,
 		.consumer = VHOST_MDEV_CONSUMER_VIRTIO,
+		.description = "virtio-blk RAM disk, one request vq, for the kernel's virtio_blk (a /dev/vdX disk; no VFIO device, device_api notwithstanding)",
 	},
 };
 
