@@ -35,7 +35,7 @@ before=$(cat "$types/$parent-blk/available_instances")
 uuid=$(cat /proc/sys/kernel/random/uuid)
 mdevctl start -p "$parent" -t "$parent-net" -u "$uuid" &&
 	[ -d "/sys/bus/mdev/devices/$uuid/vhost" ] &&
-	[ "$(cat "/sys/bus/mdev/devices/$uuid/sim/mode")" = task_work ]
+	[ "$(cat "/sys/bus/mdev/devices/$uuid/sim/mode")" = "$(cat /sys/module/$parent/parameters/mode)" ]
 ok $? "mdevctl start: a net instance with its vhost and sim attributes"
 
 mdevctl list 2>&1 | grep "$uuid" | sed 's/^/# /'

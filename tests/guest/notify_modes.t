@@ -12,12 +12,13 @@ params=/sys/module/vhost_mdev_sim/parameters
 frames=${VHM_NOTIFY_FRAMES:-200000}
 n=0
 uuid=
+mode0=$(cat "$params/mode") poll0=$(cat "$params/poll_ns")
 
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
 cleanup() {
 	[ -n "$uuid" ] && echo 1 > "/sys/bus/mdev/devices/$uuid/remove" 2>/dev/null
-	echo task_work > "$params/mode"
-	echo 0 > "$params/poll_ns"
+	echo "$mode0" > "$params/mode"
+	echo "$poll0" > "$params/poll_ns"
 }
 trap cleanup EXIT
 
