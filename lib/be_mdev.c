@@ -229,7 +229,7 @@ err_mode:
 
 static int vhm_mdev_map(struct vhm_dev *d)
 {
-	return vhm_vfio_map(&d->vfio, d->mem, d->mem_iova, d->mem_size);
+	return vhm_vfio_map(&d->vfio, d->mem.va, d->mem.iova, d->mem.size);
 }
 
 static int vhm_mdev_set_features(struct vhm_dev *d, uint64_t features)
@@ -290,7 +290,7 @@ static int vhm_mdev_vring_base(struct vhm_dev *d, unsigned int qi, uint16_t *bas
 static void vhm_mdev_close(struct vhm_dev *d)
 {
 	if (d->mapped)
-		vhm_vfio_unmap(&d->vfio, d->mem_iova, d->mem_size);
+		vhm_vfio_unmap(&d->vfio, d->mem.iova, d->mem.size);
 	d->mapped = false;
 	vhm_vfio_close(&d->vfio);
 	d->fd = -1;
