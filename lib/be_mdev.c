@@ -16,24 +16,17 @@
 #include <linux/virtio_net.h>
 
 #include "dev.h"
-
-#define VHM_MDEV_DEVICES	"/sys/bus/mdev/devices"
+#include "mdev.h"
 
 /* Is the mdev instance uuid a vhost-mdev one (device_api "vfio-vhost")? */
 static bool vhm_mdev_is_vhost(const char *uuid)
 {
-	char path[PATH_MAX], api[32] = "";
-	FILE *f;
+	char path[PATH_MAX], api[32];
 
 	snprintf(path, sizeof(path), VHM_MDEV_DEVICES "/%s/mdev_type/device_api",
 		 uuid);
-	f = fopen(path, "r");
-	if (!f)
+	if (vhm_sysfs_read(path, api, sizeof(api)))
 		return false;
-	if (!fgets(api, sizeof(api), f))
-		api[0] = '\0';
-	fclose(f);
-	api[strcspn(api, "\n")] = '\0';
 	return !strcmp(api, VFIO_DEVICE_API_VHOST_STRING);
 }
 
@@ -115,7 +108,6 @@ static int vhm_mdev_probe(struct vhm_dev *d)
  * "vhost-mdev@MODE": the simulator processes the rings in MODE for this run
  * (its module parameters, read at every start); close restores them.
  */
-#define VHM_SIM_PARAMS	"/sys/module/vhost_mdev_sim/parameters/"
 #define VHM_SIM_POLL_NS	"50000"
 
 static const char *const vhm_mdev_variants[] = {
@@ -132,28 +124,15 @@ static int vhm_sim_param(const char *name, char *old, size_t size,
 			 const char *val)
 {
 	char path[PATH_MAX];
-	FILE *f;
-	int err = 0;
+	int err;
 
-	snprintf(path, sizeof(path), VHM_SIM_PARAMS "%s", name);
+	snprintf(path, sizeof(path), VHM_SIM_PARAMS "/%s", name);
 	if (old) {
-		f = fopen(path, "r");
-		if (!f || !fgets(old, (int)size, f))
-			err = -errno ?: -EIO;
-		if (f)
-			fclose(f);
+		err = vhm_sysfs_read(path, old, size);
 		if (err)
 			return err;
-		old[strcspn(old, "\n")] = '\0';
 	}
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	if (fputs(val, f) < 0)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return vhm_sysfs_write(path, val);
 }
 
 static int vhm_mdev_set_mode(const char *variant)
