@@ -10,8 +10,8 @@ LIBVHM_LIBS := -ljansson -lpthread -lm
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(patsubst bench/%.c,$(OUT)/bench/vhm-%,$(BENCH_SRCS))
 
-# Unit and guest tests named bench_* link the library.
-BENCH_TEST_SRCS := $(wildcard tests/unit/bench_*.c tests/guest/bench_*.c)
+# Unit tests named bench_* link the library (guest tests all do).
+BENCH_TEST_SRCS := $(wildcard tests/unit/bench_*.c)
 BENCH_TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(BENCH_TEST_SRCS))
 
 $(OUT)/lib/%.o: lib/%.c $(LIBVHM_HDRS)

@@ -1,7 +1,6 @@
 # fio: job files (bench/fio/*.fio) for the kernel path (virtio_blk) and the
-# user path (an external ioengine over lib/blk.c and VFIO), and the guest
-# tests linking lib/blk.c. Included from the top Makefile, which defines
-# OUT, CC, CFLAGS, CPPFLAGS, Q and msg.
+# user path (an external ioengine over lib/blk.c and VFIO). Included from
+# the top Makefile, which defines OUT, CC, CFLAGS, CPPFLAGS, Q and msg.
 
 FIO_ENGINE := $(OUT)/fio/vhm-fio-engine.so
 # The engine is a shared object: the library parts it needs, built PIC.
@@ -29,15 +28,7 @@ $(FIO_ENGINE): bench/fio/engine.c $(FIO_LIB_OBJS) $(FIO_CONFIG) $(LIBVHM_HDRS)
 		-fPIC -shared -rdynamic -include $(FIO_CONFIG) -I$(OUT)/fio/src \
 		-o $@ $< $(FIO_LIB_OBJS)
 
-# Guest tests of the blk user path link the library.
-BLK_TEST_SRCS := $(wildcard tests/guest/blk_*.c)
-BLK_TEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(BLK_TEST_SRCS))
-$(BLK_TEST_BINS): $(OUT)/tests/%: tests/%.c $(LIBVHM) $(TEST_HDRS) $(LIBVHM_HDRS)
-	$(call msg,CC,$@)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBVHM) $(LIBVHM_LIBS)
-
 .PHONY: fio-build
 fio-build: $(FIO_ENGINE)
 
-tests: $(BLK_TEST_BINS) $(FIO_ENGINE)
+tests: $(FIO_ENGINE)

@@ -18,24 +18,17 @@
 #include <linux/virtio_net.h>
 
 #include "dev.h"
-
-#define VHM_MDEV_DEVICES	"/sys/bus/mdev/devices"
+#include "mdev.h"
 
 /* Is the mdev instance uuid a vhost-mdev one (device_api "vfio-vhost")? */
 static bool vhm_mdev_is_vhost(const char *uuid)
 {
-	char path[PATH_MAX], api[32] = "";
-	FILE *f;
+	char path[PATH_MAX], api[32];
 
 	snprintf(path, sizeof(path), VHM_MDEV_DEVICES "/%s/mdev_type/device_api",
 		 uuid);
-	f = fopen(path, "r");
-	if (!f)
+	if (vhm_sysfs_read(path, api, sizeof(api)))
 		return false;
-	if (!fgets(api, sizeof(api), f))
-		api[0] = '\0';
-	fclose(f);
-	api[strcspn(api, "\n")] = '\0';
 	return !strcmp(api, VFIO_DEVICE_API_VHOST_STRING);
 }
 
@@ -117,7 +110,6 @@ static int vhm_mdev_probe(struct vhm_dev *d)
  * "vhost-mdev@MODE": the simulator processes the rings in MODE for this run
  * (its module parameters, read at every start); close restores them.
  */
-#define VHM_SIM_PARAMS	"/sys/module/vhost_mdev_sim/parameters/"
 #define VHM_SIM_POLL_NS	"50000"
 
 static const char *const vhm_mdev_variants[] = {
@@ -134,28 +126,15 @@ static int vhm_sim_param(const char *name, char *old, size_t size,
 			 const char *val)
 {
 	char path[PATH_MAX];
-	FILE *f;
-	int err = 0;
+	int err;
 
-	snprintf(path, sizeof(path), VHM_SIM_PARAMS "%s", name);
+	snprintf(path, sizeof(path), VHM_SIM_PARAMS "/%s", name);
 	if (old) {
-		f = fopen(path, "r");
-		if (!f || !fgets(old, (int)size, f))
-			err = -errno ?: -EIO;
-		if (f)
-			fclose(f);
+		err = vhm_sysfs_read(path, old, size);
 		if (err)
 			return err;
-		old[strcspn(old, "\n")] = '\0';
 	}
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	if (fputs(val, f) < 0)
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -errno;
-	return err;
+	return vhm_sysfs_write(path, val);
 }
 
 static int vhm_mdev_set_mode(const char *variant)
@@ -231,7 +210,7 @@ err_mode:
 
 static int vhm_mdev_map(struct vhm_dev *d)
 {
-	return vhm_vfio_map(&d->vfio, d->mem, d->mem_iova, d->mem_size);
+	return vhm_vfio_map(&d->vfio, d->mem.va, d->mem.iova, d->mem.size);
 }
 
 static int vhm_mdev_set_features(struct vhm_dev *d, uint64_t features)
@@ -308,7 +287,7 @@ static volatile uint32_t *vhm_mdev_doorbell(struct vhm_dev *d, unsigned int qi)
 static void vhm_mdev_close(struct vhm_dev *d)
 {
 	if (d->mapped)
-		vhm_vfio_unmap(&d->vfio, d->mem_iova, d->mem_size);
+		vhm_vfio_unmap(&d->vfio, d->mem.iova, d->mem.size);
 	d->mapped = false;
 	vhm_vfio_close(&d->vfio);
 	d->fd = -1;

@@ -133,9 +133,9 @@ static int vhm_vhost_net_map(struct vhm_dev *d)
 		return -ENOMEM;
 	mem->nregions = 1;
 	mem->regions[0] = (struct vhost_memory_region){
-		.guest_phys_addr = d->mem_iova,
-		.memory_size = d->mem_size,
-		.userspace_addr = (uintptr_t)d->mem,
+		.guest_phys_addr = d->mem.iova,
+		.memory_size = d->mem.size,
+		.userspace_addr = (uintptr_t)d->mem.va,
 	};
 	err = vhm_ioctl_named(d, VHOST_SET_MEM_TABLE, mem, "VHOST_SET_MEM_TABLE");
 	free(mem);

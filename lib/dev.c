@@ -60,18 +60,6 @@ static inline void vhm_cpu_relax(void)
 	__builtin_ia32_pause();
 }
 
-void *vhm_dev_alloc(struct vhm_dev *d, size_t size, size_t align,
-		    uint64_t *iova)
-{
-	size_t off = (d->mem_used + align - 1) & ~(align - 1);
-
-	if (off + size > d->mem_size)
-		return NULL;
-	d->mem_used = off + size;
-	*iova = d->mem_iova + off;
-	return d->mem + off;
-}
-
 static size_t vhm_buf_size(const struct vhm_dev *d)
 {
 	size_t len = d->opts.frame_len > VHM_RX_BUF_MIN ? d->opts.frame_len :
@@ -80,24 +68,25 @@ static size_t vhm_buf_size(const struct vhm_dev *d)
 	return (d->hdr_len + len + 63) & ~(size_t)63;
 }
 
-static int vhm_mem_create(struct vhm_dev *d, unsigned int num)
+static int vhm_dev_mem_create(struct vhm_dev *d, unsigned int num)
 {
 	size_t ring = vhm_vring_mem_size((uint16_t)num);
+	struct vhm_mem *m = &d->mem;
 
-	d->mem_size = 2 * (ring + 4096 + (size_t)num * vhm_buf_size(d)) + 65536;
-	d->mem_size = (d->mem_size + 0x1fffff) & ~(size_t)0x1fffff;
-	d->mem = mmap(NULL, d->mem_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (d->mem == MAP_FAILED) {
-		d->mem = NULL;
+	m->size = 2 * (ring + 4096 + (size_t)num * vhm_buf_size(d)) + 65536;
+	m->size = (m->size + 0x1fffff) & ~(size_t)0x1fffff;
+	m->va = mmap(NULL, m->size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (m->va == MAP_FAILED) {
+		m->va = NULL;
 		fprintf(stderr, "failed to allocate %zu bytes of ring memory: %s\n",
-			d->mem_size, strerror(errno));
+			m->size, strerror(errno));
 		return -ENOMEM;
 	}
 	/* Page faults would show up as latency outliers: keep it resident. */
-	mlock(d->mem, d->mem_size);
-	d->mem_iova = VHM_MEM_IOVA;
-	d->mem_used = 0;
+	mlock(m->va, m->size);
+	m->iova = VHM_MEM_IOVA;
+	m->used = 0;
 	return 0;
 }
 
@@ -134,8 +123,10 @@ static int vhm_queue_init(struct vhm_dev *d, struct vhm_queue *q,
 	q->index = index;
 	q->kick_fd = q->call_fd = -1;
 	q->buf_size = (uint32_t)vhm_buf_size(d);
-	ring = vhm_dev_alloc(d, vhm_vring_mem_size((uint16_t)num), 4096, &ring_iova);
-	q->bufs = vhm_dev_alloc(d, (size_t)num * q->buf_size, 4096, &q->bufs_iova);
+	ring = vhm_mem_alloc(&d->mem, vhm_vring_mem_size((uint16_t)num), 4096,
+			     &ring_iova);
+	q->bufs = vhm_mem_alloc(&d->mem, (size_t)num * q->buf_size, 4096,
+				&q->bufs_iova);
 	if (!ring || !q->bufs)
 		return -ENOMEM;
 	err = vhm_vring_init(&q->vr, (uint16_t)num, ring, ring_iova,
@@ -265,7 +256,7 @@ int vhm_dev_open(struct vhm_dev *d, const struct vhm_dev_opts *opts)
 	err = vhm_negotiate(d);
 	if (err)
 		goto fail;
-	err = vhm_mem_create(d, num);
+	err = vhm_dev_mem_create(d, num);
 	if (err)
 		goto fail;
 	err = ops->map(d);
@@ -312,9 +303,7 @@ void vhm_dev_close(struct vhm_dev *d)
 		d->ops->close(d);
 	vhm_queue_fini(&d->tx);
 	vhm_queue_fini(&d->rx);
-	if (d->mem)
-		munmap(d->mem, d->mem_size);
-	d->mem = NULL;
+	vhm_mem_free(&d->mem);
 	d->ops = NULL;
 }
 

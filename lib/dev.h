@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mem.h"
 #include "vfio.h"
 #include "vring.h"
 
@@ -109,9 +110,7 @@ struct vhm_dev {
 	bool has_rx;			/* TX frames come back on RX (loopback) */
 
 	/* All memory the device reaches: one region, bump-allocated. */
-	uint8_t *mem;
-	uint64_t mem_iova;
-	size_t mem_size, mem_used;
+	struct vhm_mem mem;
 	bool mapped;
 
 	struct vhm_queue rx, tx;	/* queue 0 and 1 of virtio-net */
@@ -123,10 +122,6 @@ struct vhm_dev {
  */
 int vhm_dev_open(struct vhm_dev *d, const struct vhm_dev_opts *opts);
 void vhm_dev_close(struct vhm_dev *d);
-
-/* Allocate from the device-visible region; NULL when full. */
-void *vhm_dev_alloc(struct vhm_dev *d, size_t size, size_t align,
-		    uint64_t *iova);
 
 /*
  * Queue up to n frames on TX, publish them and kick when the device asks.

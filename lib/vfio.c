@@ -10,9 +10,8 @@
 #include <unistd.h>
 #include <linux/vfio.h>
 
+#include "mdev.h"
 #include "vfio.h"
-
-#define VHM_MDEV_SYSFS	"/sys/bus/mdev/devices"
 
 static int vhm_vfio_group_id(const char *uuid)
 {
@@ -20,7 +19,7 @@ static int vhm_vfio_group_id(const char *uuid)
 	const char *base;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), VHM_MDEV_SYSFS "/%s/iommu_group", uuid);
+	snprintf(path, sizeof(path), VHM_MDEV_DEVICES "/%s/iommu_group", uuid);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0) {
 		int err = errno;
@@ -51,7 +50,7 @@ static int vhm_vfio_set_iommu(struct vhm_vfio *v)
 	return -ENODEV;
 }
 
-int vhm_vfio_open(struct vhm_vfio *v, const char *uuid)
+int vhm_vfio_open_group(struct vhm_vfio *v, const char *uuid)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	char path[64];
@@ -98,19 +97,33 @@ int vhm_vfio_open(struct vhm_vfio *v, const char *uuid)
 	err = vhm_vfio_set_iommu(v);
 	if (err)
 		goto fail;
-
-	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
-	if (v->device < 0) {
-		err = -errno;
-		fprintf(stderr, "failed to get the device fd of %s: %s%s\n", uuid,
-			strerror(-err), err == -EBUSY ? " (already open)" : "");
-		goto fail;
-	}
 	return 0;
 
 fail:
 	vhm_vfio_close(v);
 	return err;
+}
+
+int vhm_vfio_device_fd(struct vhm_vfio *v, const char *uuid)
+{
+	return ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
+}
+
+int vhm_vfio_open(struct vhm_vfio *v, const char *uuid)
+{
+	int err = vhm_vfio_open_group(v, uuid);
+
+	if (err)
+		return err;
+	v->device = vhm_vfio_device_fd(v, uuid);
+	if (v->device < 0) {
+		err = -errno;
+		fprintf(stderr, "failed to get the device fd of %s: %s%s\n", uuid,
+			strerror(-err), err == -EBUSY ? " (already open)" : "");
+		vhm_vfio_close(v);
+		return err;
+	}
+	return 0;
 }
 
 void vhm_vfio_close(struct vhm_vfio *v)
@@ -124,24 +137,29 @@ void vhm_vfio_close(struct vhm_vfio *v)
 	v->container = v->group = v->device = -1;
 }
 
-int vhm_vfio_map(struct vhm_vfio *v, void *vaddr, uint64_t iova, size_t size)
+int vhm_vfio_try_map(struct vhm_vfio *v, void *vaddr, uint64_t iova,
+		     size_t size, bool writable)
 {
 	struct vfio_iommu_type1_dma_map map = {
 		.argsz = sizeof(map),
-		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.flags = VFIO_DMA_MAP_FLAG_READ |
+			 (writable ? VFIO_DMA_MAP_FLAG_WRITE : 0),
 		.vaddr = (uintptr_t)vaddr,
 		.iova = iova,
 		.size = size,
 	};
 
-	if (ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map)) {
-		int err = errno;
+	return ioctl(v->container, VFIO_IOMMU_MAP_DMA, &map) ? -errno : 0;
+}
 
+int vhm_vfio_map(struct vhm_vfio *v, void *vaddr, uint64_t iova, size_t size)
+{
+	int err = vhm_vfio_try_map(v, vaddr, iova, size, true);
+
+	if (err)
 		fprintf(stderr, "failed to map %zu bytes at IOVA 0x%llx: %s\n",
-			size, (unsigned long long)iova, strerror(err));
-		return -err;
-	}
-	return 0;
+			size, (unsigned long long)iova, strerror(-err));
+	return err;
 }
 
 int vhm_vfio_unmap(struct vhm_vfio *v, uint64_t iova, size_t size)

@@ -70,7 +70,6 @@ int vhm_vring_init(struct vhm_vring *vr, uint16_t num, void *mem,
 		return -ENOMEM;
 	}
 
-	memset(mem, 0, vhm_vring_mem_size(num));
 	vr->num = num;
 	vr->event_idx = event_idx;
 	vr->desc = (struct vring_desc *)p;
@@ -79,11 +78,19 @@ int vhm_vring_init(struct vhm_vring *vr, uint16_t num, void *mem,
 	vr->desc_iova = iova;
 	vr->avail_iova = iova + vhm_vring_avail_off(num);
 	vr->used_iova = iova + vhm_vring_used_off(num);
+	vhm_vring_reset(vr, base);
+	return 0;
+}
 
-	for (uint16_t i = 0; i < num; i++)
+void vhm_vring_reset(struct vhm_vring *vr, uint16_t base)
+{
+	memset(vr->desc, 0, vhm_vring_mem_size(vr->num));
+	memset(vr->slots, 0, vr->num * sizeof(*vr->slots));
+	for (uint16_t i = 0; i < vr->num; i++)
 		vr->next_free[i] = (uint16_t)(i + 1);
 	vr->free_head = 0;
-	vr->num_free = num;
+	vr->num_free = vr->num;
+	vr->cb_disabled = false;
 
 	vr->avail_idx = base;
 	vr->kicked_idx = base;
@@ -92,7 +99,6 @@ int vhm_vring_init(struct vhm_vring *vr, uint16_t num, void *mem,
 	vr->used->idx = base;
 	/* Interrupt on the first used entry until told otherwise. */
 	*vhm_vring_used_event(vr) = base;
-	return 0;
 }
 
 void vhm_vring_free(struct vhm_vring *vr)
@@ -187,11 +193,29 @@ uint16_t vhm_vring_pending_used(const struct vhm_vring *vr)
 	return 0;	/* device bug: an index it can never have written */
 }
 
+/*
+ * The used entry at last_used is consumed and head is a chain we queued:
+ * give its descriptors back, and with EVENT_IDX ask for the next entry.
+ */
+static inline void *vhm_vring_retire(struct vhm_vring *vr, uint16_t head)
+{
+	struct vhm_vring_slot *s = &vr->slots[head];
+	void *cookie = s->cookie;
+
+	vr->next_free[s->last] = vr->free_head;
+	vr->free_head = head;
+	vr->num_free += s->ndesc;
+	s->cookie = NULL;
+
+	if (vr->event_idx && !vr->cb_disabled)
+		/* Interrupts wanted: ask for the entry after this one. */
+		vhm_write16(vhm_vring_used_event(vr), vr->last_used);
+	return cookie;
+}
+
 void *vhm_vring_get_used(struct vhm_vring *vr, uint32_t *len)
 {
 	struct vring_used_elem *e;
-	struct vhm_vring_slot *s;
-	void *cookie;
 	uint16_t head;
 
 	if (!vhm_vring_pending_used(vr))
@@ -206,18 +230,25 @@ void *vhm_vring_get_used(struct vhm_vring *vr, uint32_t *len)
 	if (len)
 		*len = e->len;
 	vr->last_used++;
+	return vhm_vring_retire(vr, head);
+}
 
-	s = &vr->slots[head];
-	cookie = s->cookie;
-	vr->next_free[s->last] = vr->free_head;
-	vr->free_head = head;
-	vr->num_free += s->ndesc;
-	s->cookie = NULL;
+bool vhm_vring_take_used(struct vhm_vring *vr, uint32_t *id, uint32_t *len)
+{
+	struct vring_used_elem *e;
 
-	if (vr->event_idx && !vr->cb_disabled)
-		/* Interrupts wanted: ask for the entry after this one. */
-		vhm_write16(vhm_vring_used_event(vr), vr->last_used);
-	return cookie;
+	if (vhm_read16(&vr->used->idx) == vr->last_used)
+		return false;
+	/* smp_rmb: the used idx before the entry it covers. */
+	vhm_smp_rmb();
+
+	e = &vr->used->ring[vr->last_used & (vr->num - 1)];
+	*id = e->id;
+	*len = e->len;
+	vr->last_used++;
+	if (*id < vr->num && vr->slots[*id].cookie)
+		vhm_vring_retire(vr, (uint16_t)*id);
+	return true;
 }
 
 void vhm_vring_disable_cb(struct vhm_vring *vr)

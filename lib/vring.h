@@ -56,6 +56,12 @@ int vhm_vring_init(struct vhm_vring *vr, uint16_t num, void *mem,
 void vhm_vring_free(struct vhm_vring *vr);
 
 /*
+ * Start the ring over at base, as after a device reset: shared memory
+ * zeroed, every descriptor free, chains in flight forgotten.
+ */
+void vhm_vring_reset(struct vhm_vring *vr, uint16_t base);
+
+/*
  * Chain out_n device-readable then in_n device-writable buffers under one
  * head and queue it (not yet visible to the device). Returns the head
  * descriptor index or -ENOSPC.
@@ -85,6 +91,13 @@ uint16_t vhm_vring_used_flags(const struct vhm_vring *vr);
  * used ring holds nothing new.
  */
 void *vhm_vring_get_used(struct vhm_vring *vr, uint32_t *len);
+
+/*
+ * Raw access for tests that check the device: consume the next used entry
+ * as the device wrote it, its id and len even when the id is no chain we
+ * queued (then nothing is freed). false when the used index has not moved.
+ */
+bool vhm_vring_take_used(struct vhm_vring *vr, uint32_t *id, uint32_t *len);
 
 /* Ask the device not to interrupt (a hint: it may still do). */
 void vhm_vring_disable_cb(struct vhm_vring *vr);

@@ -11,75 +11,35 @@
 
 #include "harness.h"
 #include "blk.h"
+#include "mdev.h"
 
-#define BLK_TYPE "/sys/class/mdev_bus/vhost_mdev_sim/mdev_supported_types/" \
-		 "vhost_mdev_sim-blk"
 #define ARENA	(1u << 20)
 
-static int write_str(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	int ok;
-
-	if (!f)
-		return -1;
-	ok = fputs(s, f) >= 0;
-	return (fclose(f) == 0 && ok) ? 0 : -1;
-}
-
-static long long counter(const char *uuid, const char *name)
-{
-	char path[256];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/sim/%s", uuid,
-		 name);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%lld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 FIXTURE(blk) {
-	char uuid[37];
+	char uuid[VHM_UUID_LEN];
 	struct vhm_blk b;
 	uint8_t *buf;
 };
 
 FIXTURE_SETUP(blk)
 {
-	FILE *f = fopen("/proc/sys/kernel/random/uuid", "r");
-	char path[256];
-
 	self->b.fd = -1;
-	if (access(BLK_TYPE, F_OK))
+	if (!vhm_sim_loaded(VHM_SIM_BLK))
 		SKIP(return, "vhost_mdev_sim with the blk type is not loaded");
-	ASSERT_TRUE(f != NULL);
-	ASSERT_TRUE(fgets(self->uuid, sizeof(self->uuid), f) != NULL);
-	fclose(f);
-	ASSERT_EQ(write_str(BLK_TYPE "/create", self->uuid), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_BLK, self->uuid), 0);
 	ASSERT_EQ(vhm_blk_open(&self->b, self->uuid, 0, ARENA), 0);
 	self->buf = vhm_blk_alloc(&self->b, 64 * 1024, 4096);
 	ASSERT_TRUE(self->buf != NULL);
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s", self->uuid);
-	ASSERT_EQ(access(path, F_OK), 0);
+	ASSERT_TRUE(vhm_mdev_exists(self->uuid));
 }
 
 FIXTURE_TEARDOWN(blk)
 {
-	char path[256];
-
 	if (self->b.fd >= 0)
 		vhm_blk_close(&self->b);
 	if (!self->uuid[0])
 		return;
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove",
-		 self->uuid);
-	EXPECT_EQ(write_str(path, "1"), 0);
+	EXPECT_EQ(vhm_mdev_remove(self->uuid), 0);
 }
 
 /* Queue one request, kick, wait for its completion: the status byte. */
@@ -148,13 +108,13 @@ TEST_F(blk, write_read_flush_get_id)
 	EXPECT_EQ(blk_do(b, VIRTIO_BLK_T_GET_ID, 0, in, VIRTIO_BLK_ID_BYTES,
 			 &used), VIRTIO_BLK_S_OK);
 	EXPECT_EQ(strncmp((char *)in, "vhmsim-blk-", 11), 0);
-	EXPECT_EQ(counter(self->uuid, "writes"), 1);
-	EXPECT_EQ(counter(self->uuid, "reads"), 2);
-	EXPECT_EQ(counter(self->uuid, "write_bytes"), 8192);
-	EXPECT_EQ(counter(self->uuid, "read_bytes"), 8192 + 512);
-	EXPECT_EQ(counter(self->uuid, "flushes"), 1);
-	EXPECT_EQ(counter(self->uuid, "bad_requests"), 0);
-	EXPECT_EQ(counter(self->uuid, "errors"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/writes"), 1);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/reads"), 2);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/write_bytes"), 8192);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/read_bytes"), 8192 + 512);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/flushes"), 1);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/bad_requests"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), 0);
 }
 
 TEST_F(blk, out_of_range_gets_ioerr)
@@ -175,14 +135,14 @@ TEST_F(blk, out_of_range_gets_ioerr)
 			 &used), VIRTIO_BLK_S_IOERR);
 	EXPECT_EQ(blk_do(b, VIRTIO_BLK_T_IN, 0, self->buf, 100, &used),
 		  VIRTIO_BLK_S_IOERR);
-	EXPECT_EQ(counter(self->uuid, "bad_requests"), 5);
-	EXPECT_EQ(counter(self->uuid, "reads"), 0);
-	EXPECT_EQ(counter(self->uuid, "writes"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/bad_requests"), 5);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/reads"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/writes"), 0);
 	/* The last sectors themselves are fine, and the device still works. */
 	EXPECT_EQ(blk_do(b, VIRTIO_BLK_T_OUT, cap - 2, self->buf, 1024, &used),
 		  VIRTIO_BLK_S_OK);
 	EXPECT_EQ(vhm_blk_state(b), 1);
-	EXPECT_EQ(counter(self->uuid, "errors"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), 0);
 }
 
 TEST_F(blk, bad_headers)
@@ -209,7 +169,7 @@ TEST_F(blk, bad_headers)
 	EXPECT_EQ(blk_do(b, 0x55, 0, NULL, 0, &used), VIRTIO_BLK_S_UNSUPP);
 	EXPECT_EQ(blk_do(b, VIRTIO_BLK_T_DISCARD, 0, data, 16, &used),
 		  VIRTIO_BLK_S_UNSUPP);
-	EXPECT_EQ(counter(self->uuid, "unsupported"), 2);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/unsupported"), 2);
 
 	/* OUT with device-writable data besides the status: IOERR. */
 	hdr->type = VIRTIO_BLK_T_OUT;
@@ -225,7 +185,7 @@ TEST_F(blk, bad_headers)
 	sg[1] = (struct vhm_sg){ (uintptr_t)data, 512 };
 	EXPECT_EQ(blk_raw(b, sg, 2, 0, &used), 0xff);
 	EXPECT_EQ(used, 0);
-	EXPECT_EQ(counter(self->uuid, "writes"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/writes"), 0);
 
 	/* A header split over two descriptors is fine. */
 	hdr->type = VIRTIO_BLK_T_IN;
@@ -239,8 +199,8 @@ TEST_F(blk, bad_headers)
 	EXPECT_EQ(*status, VIRTIO_BLK_S_OK);
 	EXPECT_EQ(used, 1025);
 
-	EXPECT_EQ(counter(self->uuid, "bad_requests"), 3);
-	EXPECT_EQ(counter(self->uuid, "errors"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/bad_requests"), 3);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), 0);
 	EXPECT_EQ(vhm_blk_state(b), 1);
 	EXPECT_EQ(blk_do(b, VIRTIO_BLK_T_FLUSH, 0, NULL, 0, &used),
 		  VIRTIO_BLK_S_OK);

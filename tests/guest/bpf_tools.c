@@ -6,10 +6,12 @@
  * tracepoint/kprobe fallback alike.
  */
 #include <fcntl.h>
-#include <signal.h>
 #include <jansson.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include "harness.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 /* Paths are built from $OUT, which is far shorter than PATH_MAX. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -119,13 +121,13 @@ FIXTURE_SETUP(tools)
 {
 	char path[PATH_MAX];
 
-	if (!vhm_sim_loaded())
+	if (!vhm_sim_loaded(VHM_SIM_NET))
 		SKIP(return, "vhost_mdev_sim is not loaded");
 	snprintf(path, sizeof(path), "%s/vhmtrace", bpf_dir());
 	if (access(path, X_OK))
 		SKIP(return, "BPF tools are not built (make bpf)");
-	ASSERT_EQ(vhm_create(self->uuid), 0);
-	self->dev = vhm_attr(self->uuid, "vhost/id");
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid), 0);
+	self->dev = vhm_mdev_attr(self->uuid, "vhost/id");
 	ASSERT_GE(self->dev, 0);
 	ASSERT_EQ(vhm_net_open(&self->net, self->uuid, 64, 2048, 1 << 20), 0);
 }
@@ -134,7 +136,7 @@ FIXTURE_TEARDOWN(tools)
 {
 	vhm_net_close(&self->net);
 	if (self->uuid[0])
-		vhm_remove(self->uuid);
+		vhm_mdev_remove(self->uuid);
 }
 
 /* N one-frame round trips and M transitions; the vring base after each stop. */
@@ -149,7 +151,7 @@ static void workload(struct __test_metadata *_metadata,
 	ASSERT_EQ(vhm_net_fill_rx(n, 64), 0);
 	for (i = 0; i < N_KICKS; i++) {
 		if (i == 0 || i == half)
-			ASSERT_EQ(vhm_set_state(n->dev.fd, VHOST_MDEV_S_RUNNING), 0);
+			ASSERT_EQ(vhm_set_state(n->vfio.device, VHOST_MDEV_S_RUNNING), 0);
 		vhm_frame_fill(frame, sizeof(frame), i);
 		ASSERT_EQ(vhm_net_queue(n, frame, sizeof(frame)), 0);
 		ASSERT_EQ(vhm_vq_kick(&n->tx), 0);
@@ -160,8 +162,8 @@ static void workload(struct __test_metadata *_metadata,
 		ASSERT_EQ(vhm_wait_fd(n->tx.call, 10000), 1);
 		ASSERT_EQ(vhm_vq_get(&n->tx, &id, &len), 0);
 		if (i == half - 1 || i == N_KICKS - 1) {
-			ASSERT_EQ(vhm_set_state(n->dev.fd, VHOST_MDEV_S_STOPPED), 0);
-			self->base_seen = vhm_get_base(n->dev.fd, VHM_TX);
+			ASSERT_EQ(vhm_set_state(n->vfio.device, VHOST_MDEV_S_STOPPED), 0);
+			self->base_seen = vhm_get_base(n->vfio.device, VHM_NET_TX);
 		}
 	}
 	ASSERT_EQ(self->base_seen, N_KICKS);
@@ -226,21 +228,21 @@ static void check_vhmtrace(struct __test_metadata *_metadata,
 	out = tool_stop(&t, &status);
 	ASSERT_NE(out, NULL);
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	EXPECT_EQ(count_events(out, self->dev, "kick", VHM_TX, NULL), N_KICKS);
+	EXPECT_EQ(count_events(out, self->dev, "kick", VHM_NET_TX, NULL), N_KICKS);
 	/*
 	 * As in check_vhmlat(): the worker SET_STATE(RUNNING) starts may
 	 * consume the next frame before its kick lands, and that kick has
 	 * no processing start of its own (one per start, two starts).
 	 */
-	EXPECT_GE(count_events(out, self->dev, "process", VHM_TX, NULL),
+	EXPECT_GE(count_events(out, self->dev, "process", VHM_NET_TX, NULL),
 		  N_KICKS - 2);
-	EXPECT_LE(count_events(out, self->dev, "process", VHM_TX, NULL),
+	EXPECT_LE(count_events(out, self->dev, "process", VHM_NET_TX, NULL),
 		  N_KICKS);
-	EXPECT_EQ(count_events(out, self->dev, "used", VHM_TX, NULL), N_KICKS);
-	EXPECT_EQ(count_events(out, self->dev, "call", VHM_TX, NULL), N_KICKS);
+	EXPECT_EQ(count_events(out, self->dev, "used", VHM_NET_TX, NULL), N_KICKS);
+	EXPECT_EQ(count_events(out, self->dev, "call", VHM_NET_TX, NULL), N_KICKS);
 	EXPECT_EQ(count_events(out, self->dev, "set_state", -1, NULL), N_STATES);
 	/* One read-back per stop; the last is where the device stopped. */
-	EXPECT_EQ(count_events(out, self->dev, "get_vring_base", VHM_TX, &base), 2);
+	EXPECT_EQ(count_events(out, self->dev, "get_vring_base", VHM_NET_TX, &base), 2);
 	EXPECT_EQ(base, self->base_seen);
 	free(out);
 }
@@ -296,7 +298,7 @@ static void check_vhmlat(struct __test_metadata *_metadata,
 	 * called (see below) has no call of its own to pair with: up to one
 	 * pair fewer per start (seen on the debug kernel under load).
 	 */
-	h = find_hist(sum, "kick_to_call", VHM_TX);
+	h = find_hist(sum, "kick_to_call", VHM_NET_TX);
 	ASSERT_NE(h, NULL);
 	EXPECT_GE(json_integer_value(json_object_get(h, "count")), N_KICKS - 2);
 	EXPECT_LE(json_integer_value(json_object_get(h, "count")), N_KICKS);
@@ -312,11 +314,11 @@ static void check_vhmlat(struct __test_metadata *_metadata,
 	 * worker that SET_STATE(RUNNING) starts may consume the next frame
 	 * before its kick lands, and that kick has no processing start.
 	 */
-	h = find_hist(sum, "kick_to_process", VHM_TX);
+	h = find_hist(sum, "kick_to_process", VHM_NET_TX);
 	ASSERT_NE(h, NULL);
 	EXPECT_GE(json_integer_value(json_object_get(h, "count")), N_KICKS - 2);
 	EXPECT_LE(json_integer_value(json_object_get(h, "count")), N_KICKS);
-	h = find_hist(sum, "process_to_call", VHM_TX);
+	h = find_hist(sum, "process_to_call", VHM_NET_TX);
 	ASSERT_NE(h, NULL);
 	EXPECT_GE(json_integer_value(json_object_get(h, "count")), N_KICKS - 2);
 	EXPECT_LE(json_integer_value(json_object_get(h, "count")), N_KICKS);
@@ -360,7 +362,7 @@ TEST_F(tools, vhmtop_counts)
 	ASSERT_STREQ(json_string_value(json_object_get(sum, "type")), "summary");
 	vqs = json_object_get(sum, "vqs");
 	json_array_foreach(vqs, i, v)
-		if (json_integer_value(json_object_get(v, "vq")) == VHM_TX)
+		if (json_integer_value(json_object_get(v, "vq")) == VHM_NET_TX)
 			tx = v;
 	ASSERT_NE(tx, NULL);
 	EXPECT_EQ(json_integer_value(json_object_get(tx, "kicks")), N_KICKS);
@@ -368,7 +370,7 @@ TEST_F(tools, vhmtop_counts)
 	EXPECT_EQ(json_integer_value(json_object_get(tx, "buffers")), N_KICKS);
 	EXPECT_EQ(json_integer_value(json_object_get(tx, "used_idx")), self->base_seen);
 	/* The simulator's own counters agree. */
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), N_KICKS);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), N_KICKS);
 	json_decref(sum);
 	free(out);
 }

@@ -4,9 +4,12 @@
  * create/remove cycles, kicks and traffic racing SET_STATE(STOPPED).
  */
 #include <pthread.h>
+#include <sys/ioctl.h>
+#include <linux/vfio.h>
+#include <linux/vhost.h>
 
 #include "harness.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 #define NUM	64u
 #define BUFSZ	2048u
@@ -19,20 +22,18 @@ FIXTURE(conc) {
 
 FIXTURE_SETUP(conc)
 {
-	self->n.dev.fd = self->n.dev.group = self->n.dev.container = -1;
-	self->n.rx.kick = self->n.rx.call = self->n.rx.err = -1;
-	self->n.tx.kick = self->n.tx.call = self->n.tx.err = -1;
-	if (!vhm_sim_loaded())
+	vhm_net_init(&self->n);
+	if (!vhm_sim_loaded(VHM_SIM_NET))
 		SKIP(return, "vhost_mdev_sim is not loaded");
-	ASSERT_EQ(vhm_create(self->uuid), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid), 0);
 	ASSERT_EQ(vhm_net_open(&self->n, self->uuid, NUM, BUFSZ, MEMSZ), 0);
 }
 
 FIXTURE_TEARDOWN(conc)
 {
 	vhm_net_close(&self->n);
-	if (self->uuid[0] && vhm_exists(self->uuid))
-		EXPECT_EQ(vhm_remove(self->uuid), 0);
+	if (self->uuid[0] && vhm_mdev_exists(self->uuid))
+		EXPECT_EQ(vhm_mdev_remove(self->uuid), 0);
 }
 
 struct ioctl_worker {
@@ -53,12 +54,12 @@ static void bad(struct ioctl_worker *w, const char *call, int e)
 static void *config_thread(void *arg)
 {
 	struct ioctl_worker *w = arg;
-	struct vhost_vring_state num = { .index = VHM_TX, .num = NUM };
+	struct vhost_vring_state num = { .index = VHM_NET_TX, .num = NUM };
 	struct {
 		struct vhost_vdpa_config hdr;
 		uint8_t buf[10];
 	} cfg = { .hdr = { .off = 0, .len = 10 } };
-	uint64_t features = VHM_FEATURES;
+	uint64_t features = VHM_NET_FEATURES;
 	int st;
 
 	while (!w->stop) {
@@ -69,7 +70,7 @@ static void *config_thread(void *arg)
 			bad(w, "SET_VRING_NUM", errno);
 		if (ioctl(w->fd, VHOST_VDPA_GET_CONFIG, &cfg))
 			bad(w, "GET_CONFIG", errno);
-		if (vhm_get_base(w->fd, VHM_TX) < 0)
+		if (vhm_get_base(w->fd, VHM_NET_TX) < 0)
 			bad(w, "GET_VRING_BASE", errno);
 		st = vhm_get_state(w->fd);
 		if (st != VHOST_MDEV_S_STOPPED && st != VHOST_MDEV_S_RUNNING)
@@ -81,7 +82,7 @@ static void *config_thread(void *arg)
 
 TEST_F(conc, two_threads_ioctls)
 {
-	struct ioctl_worker w = { .fd = self->n.dev.fd };
+	struct ioctl_worker w = { .fd = self->n.vfio.device };
 	uint8_t frame[200] = { 9 };
 	int64_t end = vhm_now_ms() + 60000;
 	pthread_t th;
@@ -90,10 +91,10 @@ TEST_F(conc, two_threads_ioctls)
 	ASSERT_EQ(pthread_create(&th, NULL, config_thread, &w), 0);
 	/* At least 200 rounds here, and until the other thread did 100. */
 	for (i = 0; i < 200 || (w.calls < 100 && vhm_now_ms() < end); i++) {
-		ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_RUNNING), 0);
-		ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_STOPPED), 0);
+		ASSERT_EQ(vhm_set_state(self->n.vfio.device, VHOST_MDEV_S_RUNNING), 0);
+		ASSERT_EQ(vhm_set_state(self->n.vfio.device, VHOST_MDEV_S_STOPPED), 0);
 		if (i % 50 == 0)
-			ASSERT_EQ(ioctl(self->n.dev.fd, VFIO_DEVICE_RESET), 0);
+			ASSERT_EQ(ioctl(self->n.vfio.device, VFIO_DEVICE_RESET), 0);
 	}
 	w.stop = true;
 	pthread_join(th, NULL);
@@ -104,13 +105,13 @@ TEST_F(conc, two_threads_ioctls)
 	EXPECT_GT(w.calls, 0u);
 
 	/* The device still works. */
-	ASSERT_EQ(ioctl(self->n.dev.fd, VFIO_DEVICE_RESET), 0);
-	ASSERT_EQ(vhm_vq_setup(self->n.dev.fd, &self->n.rx), 0);
-	ASSERT_EQ(vhm_vq_setup(self->n.dev.fd, &self->n.tx), 0);
-	ASSERT_EQ(ioctl(self->n.dev.fd, VHOST_SET_FEATURES,
-			&(uint64_t){ VHM_FEATURES }), 0);
+	ASSERT_EQ(ioctl(self->n.vfio.device, VFIO_DEVICE_RESET), 0);
+	ASSERT_EQ(vhm_vq_setup(self->n.vfio.device, &self->n.rx), 0);
+	ASSERT_EQ(vhm_vq_setup(self->n.vfio.device, &self->n.tx), 0);
+	ASSERT_EQ(ioctl(self->n.vfio.device, VHOST_SET_FEATURES,
+			&(uint64_t){ VHM_NET_FEATURES }), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, 4), 0);
-	ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_RUNNING), 0);
+	ASSERT_EQ(vhm_set_state(self->n.vfio.device, VHOST_MDEV_S_RUNNING), 0);
 	ASSERT_EQ(vhm_net_queue(&self->n, frame, sizeof(frame)), 0);
 	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
 	ASSERT_EQ(vhm_vq_wait(&self->n.rx, 1, 20000), 0);
@@ -122,14 +123,14 @@ FIXTURE(cycle) {
 
 FIXTURE_SETUP(cycle)
 {
-	if (!vhm_sim_loaded())
+	if (!vhm_sim_loaded(VHM_SIM_NET))
 		SKIP(return, "vhost_mdev_sim is not loaded");
 }
 
 FIXTURE_TEARDOWN(cycle)
 {
-	if (self->uuid[0] && vhm_exists(self->uuid))
-		EXPECT_EQ(vhm_remove(self->uuid), 0);
+	if (self->uuid[0] && vhm_mdev_exists(self->uuid))
+		EXPECT_EQ(vhm_mdev_remove(self->uuid), 0);
 }
 
 TEST_F(cycle, create_remove_100)
@@ -137,24 +138,24 @@ TEST_F(cycle, create_remove_100)
 	long long avail;
 	int i;
 
-	avail = vhm_read_num(VHM_TYPE "/available_instances");
+	avail = vhm_sysfs_read_num(VHM_SIM_NET "/available_instances");
 	ASSERT_GT(avail, 0);
 	for (i = 0; i < 100; i++) {
-		ASSERT_EQ(vhm_create(self->uuid), 0);
-		ASSERT_TRUE(vhm_exists(self->uuid));
-		EXPECT_EQ(vhm_read_num(VHM_TYPE "/available_instances"),
+		ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid), 0);
+		ASSERT_TRUE(vhm_mdev_exists(self->uuid));
+		EXPECT_EQ(vhm_sysfs_read_num(VHM_SIM_NET "/available_instances"),
 			  avail - 1);
 		if (i % 10 == 0) {
-			struct vhm_dev d;
+			struct vhm_vfio v;
 
-			ASSERT_EQ(vhm_open(&d, self->uuid), 0);
-			EXPECT_EQ(vhm_get_state(d.fd), VHOST_MDEV_S_STOPPED);
-			vhm_close(&d);
+			ASSERT_EQ(vhm_vfio_open(&v, self->uuid), 0);
+			EXPECT_EQ(vhm_get_state(v.device), VHOST_MDEV_S_STOPPED);
+			vhm_vfio_close(&v);
 		}
-		ASSERT_EQ(vhm_remove(self->uuid), 0);
-		ASSERT_FALSE(vhm_exists(self->uuid));
+		ASSERT_EQ(vhm_mdev_remove(self->uuid), 0);
+		ASSERT_FALSE(vhm_mdev_exists(self->uuid));
 	}
-	EXPECT_EQ(vhm_read_num(VHM_TYPE "/available_instances"), avail);
+	EXPECT_EQ(vhm_sysfs_read_num(VHM_SIM_NET "/available_instances"), avail);
 }
 
 /* Sender: keeps TX full of numbered frames, checks RX byte-exact. */
@@ -197,8 +198,8 @@ static void *sender_thread(void *arg)
 			size_t l = vhm_frame_len(s->received);
 
 			vhm_frame_fill(frame, l, s->received);
-			if (len != l + VHM_HDR_LEN ||
-			    memcmp(vhm_vq_buf(&n->rx, id) + VHM_HDR_LEN, frame,
+			if (len != l + VHM_NET_HDR_LEN ||
+			    memcmp(vhm_vq_buf(&n->rx, id) + VHM_NET_HDR_LEN, frame,
 				   l)) {
 				snprintf(s->fail, sizeof(s->fail),
 					 "frame %u: len %u, content differs",
@@ -224,7 +225,7 @@ TEST_F(conc, kicks_race_stop)
 	struct sender s = { .n = &self->n, .total = 3000 };
 	unsigned int i, stops = 0, moved = 0;
 	pthread_t th;
-	int fd = self->n.dev.fd;
+	int fd = self->n.vfio.device;
 
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, NUM), 0);
 	ASSERT_EQ(vhm_set_state(fd, VHOST_MDEV_S_RUNNING), 0);
@@ -235,13 +236,13 @@ TEST_F(conc, kicks_race_stop)
 		usleep(2000 + (i % 5) * 1000);
 		ASSERT_EQ(vhm_set_state(fd, VHOST_MDEV_S_STOPPED), 0);
 		stops++;
-		tx = __atomic_load_n(&self->n.tx.used->idx, __ATOMIC_ACQUIRE);
-		rx = __atomic_load_n(&self->n.rx.used->idx, __ATOMIC_ACQUIRE);
-		EXPECT_EQ(vhm_get_base(fd, VHM_TX), tx);
-		EXPECT_EQ(vhm_get_base(fd, VHM_RX), rx);
+		tx = __atomic_load_n(&self->n.tx.vr.used->idx, __ATOMIC_ACQUIRE);
+		rx = __atomic_load_n(&self->n.rx.vr.used->idx, __ATOMIC_ACQUIRE);
+		EXPECT_EQ(vhm_get_base(fd, VHM_NET_TX), tx);
+		EXPECT_EQ(vhm_get_base(fd, VHM_NET_RX), rx);
 		usleep(3000);
-		moved += self->n.tx.used->idx != tx;
-		moved += self->n.rx.used->idx != rx;
+		moved += self->n.tx.vr.used->idx != tx;
+		moved += self->n.rx.vr.used->idx != rx;
 		ASSERT_EQ(vhm_set_state(fd, VHOST_MDEV_S_RUNNING), 0);
 	}
 	pthread_join(th, NULL);
@@ -252,10 +253,10 @@ TEST_F(conc, kicks_race_stop)
 		TH_LOG("sender: %s", s.fail);
 	ASSERT_EQ(s.fail[0], 0);
 	EXPECT_EQ(s.received, s.total);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), s.total);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/errors"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), s.total);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), 0);
 	ASSERT_EQ(vhm_set_state(fd, VHOST_MDEV_S_STOPPED), 0);
-	EXPECT_EQ(vhm_get_base(fd, VHM_TX), (int)s.total);
+	EXPECT_EQ(vhm_get_base(fd, VHM_NET_TX), (int)s.total);
 }
 
 TEST_HARNESS_MAIN

@@ -4,8 +4,14 @@
  * addresses outside the mapped IOVA, DMA unmapped during traffic, a second
  * open. Nothing here may raise a kernel warning.
  */
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <linux/vfio.h>
+#include <linux/vhost.h>
+
 #include "harness.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 #define NUM	64u
 #define BUFSZ	2048u
@@ -24,24 +30,22 @@ FIXTURE_SETUP(dev)
 {
 	uint16_t max;
 
-	self->n.dev.fd = self->n.dev.group = self->n.dev.container = -1;
-	self->n.rx.kick = self->n.rx.call = self->n.rx.err = -1;
-	self->n.tx.kick = self->n.tx.call = self->n.tx.err = -1;
-	if (!vhm_sim_loaded())
+	vhm_net_init(&self->n);
+	if (!vhm_sim_loaded(VHM_SIM_NET))
 		SKIP(return, "vhost_mdev_sim is not loaded");
-	ASSERT_EQ(vhm_create(self->uuid), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid), 0);
 	ASSERT_EQ(vhm_net_open(&self->n, self->uuid, NUM, BUFSZ, MEMSZ), 0);
-	self->fd = self->n.dev.fd;
+	self->fd = self->n.vfio.device;
 	ASSERT_EQ(ioctl(self->fd, VHOST_VDPA_GET_VRING_NUM, &max), 0);
 	self->max = max;
 }
 
 FIXTURE_TEARDOWN(dev)
 {
-	vhm_set_param("latency_ns", 0);
+	vhm_sim_set_param("latency_ns", 0);
 	vhm_net_close(&self->n);
-	if (self->uuid[0] && vhm_exists(self->uuid))
-		EXPECT_EQ(vhm_remove(self->uuid), 0);
+	if (self->uuid[0] && vhm_mdev_exists(self->uuid))
+		EXPECT_EQ(vhm_mdev_remove(self->uuid), 0);
 }
 
 TEST_F(dev, vq_index_out_of_range)
@@ -66,7 +70,7 @@ TEST_F(dev, vq_index_out_of_range)
 
 TEST_F(dev, ring_size)
 {
-	struct vhost_vring_state s = { .index = VHM_TX };
+	struct vhost_vring_state s = { .index = VHM_NET_TX };
 
 	s.num = 0;
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_VRING_NUM, &s), EINVAL);
@@ -86,18 +90,18 @@ TEST_F(dev, ring_size)
 
 TEST_F(dev, vring_base_and_addr)
 {
-	struct vhost_vring_state s = { .index = VHM_RX, .num = 0x10000 };
+	struct vhost_vring_state s = { .index = VHM_NET_RX, .num = 0x10000 };
 	struct vhost_vring_addr a = {
-		.index = VHM_RX,
-		.desc_user_addr = self->n.rx.desc_iova,
-		.avail_user_addr = self->n.rx.avail_iova,
-		.used_user_addr = self->n.rx.used_iova,
+		.index = VHM_NET_RX,
+		.desc_user_addr = self->n.rx.vr.desc_iova,
+		.avail_user_addr = self->n.rx.vr.avail_iova,
+		.used_user_addr = self->n.rx.vr.used_iova,
 	};
 
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_VRING_BASE, &s), EINVAL);
 	s.num = 0xffff;
 	EXPECT_EQ(ioctl(self->fd, VHOST_SET_VRING_BASE, &s), 0);
-	EXPECT_EQ(vhm_get_base(self->fd, VHM_RX), 0xffff);
+	EXPECT_EQ(vhm_get_base(self->fd, VHM_NET_RX), 0xffff);
 
 	a.desc_user_addr += 8;
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_VRING_ADDR, &a), EINVAL);
@@ -124,15 +128,15 @@ TEST_F(dev, features)
 {
 	uint64_t f;
 
-	f = VHM_FEATURES | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
+	f = VHM_NET_FEATURES | (1ULL << VIRTIO_NET_F_MRG_RXBUF);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_FEATURES, &f), EOPNOTSUPP);
-	f = VHM_FEATURES | (1ULL << 63);
+	f = VHM_NET_FEATURES | (1ULL << 63);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_FEATURES, &f), EOPNOTSUPP);
 	f = 1ULL << VIRTIO_RING_F_INDIRECT_DESC;
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_FEATURES, &f), EOPNOTSUPP);
 	f = 0;
 	EXPECT_EQ(ioctl(self->fd, VHOST_SET_FEATURES, &f), 0);
-	f = VHM_FEATURES;
+	f = VHM_NET_FEATURES;
 	EXPECT_EQ(ioctl(self->fd, VHOST_SET_FEATURES, &f), 0);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_FEATURES, NULL), EFAULT);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_GET_FEATURES, NULL), EFAULT);
@@ -141,15 +145,15 @@ TEST_F(dev, features)
 /* While RUNNING, features and vring configuration are EBUSY. */
 TEST_F(dev, busy_while_running)
 {
-	struct vhost_vring_state s = { .index = VHM_TX, .num = NUM };
+	struct vhost_vring_state s = { .index = VHM_NET_TX, .num = NUM };
 	struct vhost_vring_addr a = {
-		.index = VHM_TX,
-		.desc_user_addr = self->n.tx.desc_iova,
-		.avail_user_addr = self->n.tx.avail_iova,
-		.used_user_addr = self->n.tx.used_iova,
+		.index = VHM_NET_TX,
+		.desc_user_addr = self->n.tx.vr.desc_iova,
+		.avail_user_addr = self->n.tx.vr.avail_iova,
+		.used_user_addr = self->n.tx.vr.used_iova,
 	};
-	struct vhost_vring_file f = { .index = VHM_TX, .fd = -1 };
-	uint64_t features = VHM_FEATURES;
+	struct vhost_vring_file f = { .index = VHM_NET_TX, .fd = -1 };
+	uint64_t features = VHM_NET_FEATURES;
 
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_FEATURES, &features), EBUSY);
@@ -160,7 +164,7 @@ TEST_F(dev, busy_while_running)
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_VRING_CALL, &f), EBUSY);
 	EXPECT_ERRNO(ioctl(self->fd, VHOST_SET_VRING_ERR, &f), EBUSY);
 	/* Reads still work. */
-	EXPECT_EQ(vhm_get_base(self->fd, VHM_TX), 0);
+	EXPECT_EQ(vhm_get_base(self->fd, VHM_NET_TX), 0);
 	EXPECT_EQ(ioctl(self->fd, VHOST_GET_FEATURES, &features), 0);
 
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_STOPPED), 0);
@@ -239,7 +243,7 @@ TEST_F(dev, bad_eventfds)
 	ASSERT_GE(closed, 0);
 	close(closed);
 	for (i = 0; i < 3; i++) {
-		struct vhost_vring_file f = { .index = VHM_TX };
+		struct vhost_vring_file f = { .index = VHM_NET_TX };
 
 		f.fd = -2;
 		EXPECT_ERRNO(ioctl(self->fd, cmds[i], &f), EBADF);
@@ -266,12 +270,12 @@ static void expect_device_error(struct __test_metadata *_metadata,
 {
 	ASSERT_EQ(vhm_wait_fd(vq->err, 20000), 1);
 	EXPECT_EQ(vhm_get_state(self->fd), VHOST_MDEV_S_ERROR);
-	EXPECT_EQ(vhm_attr(self->uuid, "vhost/state"), VHOST_MDEV_S_ERROR);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/errors"), errors_before + 1);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "vhost/state"), VHOST_MDEV_S_ERROR);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), errors_before + 1);
 	/* Stop first: RUNNING from ERROR is refused. */
 	EXPECT_ERRNO(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), EIO);
 	/* Everything else still answers. */
-	EXPECT_GE(vhm_get_base(self->fd, VHM_TX), 0);
+	EXPECT_GE(vhm_get_base(self->fd, VHM_NET_TX), 0);
 	EXPECT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_STOPPED), 0);
 	EXPECT_EQ(vhm_get_state(self->fd), VHOST_MDEV_S_STOPPED);
 }
@@ -279,24 +283,24 @@ static void expect_device_error(struct __test_metadata *_metadata,
 /* The avail ring of TX is outside the mapped IOVA: error at start. */
 TEST_F(dev, ring_outside_mapping)
 {
-	long long errors = vhm_attr(self->uuid, "sim/errors");
+	long long errors = vhm_mdev_attr(self->uuid, "sim/errors");
 	struct vhost_vring_addr a = {
-		.index = VHM_TX,
-		.desc_user_addr = self->n.tx.desc_iova,
+		.index = VHM_NET_TX,
+		.desc_user_addr = self->n.tx.vr.desc_iova,
 		.avail_user_addr = HOLE,
-		.used_user_addr = self->n.tx.used_iova,
+		.used_user_addr = self->n.tx.vr.used_iova,
 	};
 
 	ASSERT_EQ(ioctl(self->fd, VHOST_SET_VRING_ADDR, &a), 0);
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
 	expect_device_error(_metadata, self, &self->n.tx, errors);
-	EXPECT_EQ(self->n.tx.used->idx, 0);
+	EXPECT_EQ(self->n.tx.vr.used->idx, 0);
 }
 
 /* A TX buffer outside the mapped IOVA: error on the first frame. */
 TEST_F(dev, buffer_outside_mapping)
 {
-	long long errors = vhm_attr(self->uuid, "sim/errors");
+	long long errors = vhm_mdev_attr(self->uuid, "sim/errors");
 	uint8_t frame[60] = { 0 };
 	unsigned int slot = vhm_vq_slot(&self->n.tx);
 
@@ -304,40 +308,38 @@ TEST_F(dev, buffer_outside_mapping)
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
 	ASSERT_EQ(vhm_net_queue(&self->n, frame, sizeof(frame)), 0);
 	/* Point it into the hole, then publish and kick. */
-	self->n.tx.desc[slot].addr = HOLE + 0x800;
+	self->n.tx.vr.desc[slot].addr = HOLE + 0x800;
 	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
 	expect_device_error(_metadata, self, &self->n.tx, errors);
-	EXPECT_EQ(self->n.tx.used->idx, 0);
-	EXPECT_EQ(self->n.rx.used->idx, 0);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), 0);
+	EXPECT_EQ(self->n.tx.vr.used->idx, 0);
+	EXPECT_EQ(self->n.rx.vr.used->idx, 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), 0);
 }
 
 /* A descriptor chain that loops, and a head index past the ring. */
 TEST_F(dev, malformed_rings)
 {
-	long long errors = vhm_attr(self->uuid, "sim/errors");
+	long long errors = vhm_mdev_attr(self->uuid, "sim/errors");
 	uint8_t frame[60] = { 0 };
 	unsigned int slot = vhm_vq_slot(&self->n.tx);
 
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, 4), 0);
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
 	ASSERT_EQ(vhm_net_queue(&self->n, frame, sizeof(frame)), 0);
-	self->n.tx.desc[slot].flags = VRING_DESC_F_NEXT;
-	self->n.tx.desc[slot].next = slot;
+	self->n.tx.vr.desc[slot].flags = VRING_DESC_F_NEXT;
+	self->n.tx.vr.desc[slot].next = slot;
 	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
 	expect_device_error(_metadata, self, &self->n.tx, errors);
 
 	/* Reset and try a head past the ring. */
 	ASSERT_EQ(ioctl(self->fd, VFIO_DEVICE_RESET), 0);
-	self->n.tx.avail_idx = self->n.tx.used_idx = 0;
-	self->n.rx.avail_idx = self->n.rx.used_idx = 0;
-	self->n.tx.avail->idx = self->n.rx.avail->idx = 0;
-	self->n.tx.used->idx = self->n.rx.used->idx = 0;
+	vhm_vring_reset(&self->n.tx.vr, 0);
+	vhm_vring_reset(&self->n.rx.vr, 0);
 	ASSERT_EQ(vhm_vq_setup(self->fd, &self->n.rx), 0);
 	ASSERT_EQ(vhm_vq_setup(self->fd, &self->n.tx), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, 4), 0);
 	ASSERT_EQ(vhm_net_queue(&self->n, frame, sizeof(frame)), 0);
-	self->n.tx.avail->ring[0] = NUM + 5;
+	self->n.tx.vr.avail->ring[0] = NUM + 5;
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
 	expect_device_error(_metadata, self, &self->n.tx, errors + 1);
 }
@@ -349,7 +351,7 @@ TEST_F(dev, malformed_rings)
  */
 TEST_F(dev, unmap_during_traffic)
 {
-	long long errors = vhm_attr(self->uuid, "sim/errors");
+	long long errors = vhm_mdev_attr(self->uuid, "sim/errors");
 	const uint64_t iova2 = 0x10000000ULL;
 	uint8_t frame[1000];
 	struct vhm_mem m2;
@@ -358,11 +360,11 @@ TEST_F(dev, unmap_during_traffic)
 	uint16_t done;
 
 	ASSERT_EQ(vhm_mem_init(&m2, BUFSZ * NUM, iova2), 0);
-	ASSERT_EQ(vhm_map(&self->n.dev, m2.va, iova2, m2.size, false), 0);
+	ASSERT_EQ(vhm_vfio_try_map(&self->n.vfio, m2.va, iova2, m2.size, false), 0);
 	self->n.tx.bufs = m2.va;
 	self->n.tx.bufs_iova = iova2;
 
-	ASSERT_EQ(vhm_set_param("latency_ns", 1000000), 0);
+	ASSERT_EQ(vhm_sim_set_param("latency_ns", 1000000), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, NUM), 0);
 	for (i = 0; i < NUM; i++) {
 		vhm_frame_fill(frame, sizeof(frame), i);
@@ -371,15 +373,15 @@ TEST_F(dev, unmap_during_traffic)
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
 	ASSERT_EQ(vhm_vq_kick_from_thread(&self->n.tx, &kicker), 0);
 	ASSERT_EQ(vhm_vq_wait(&self->n.rx, 2, 20000), 0);
-	ASSERT_EQ(vhm_unmap(&self->n.dev, iova2, m2.size), 0);
+	ASSERT_EQ(vhm_vfio_unmap(&self->n.vfio, iova2, m2.size), 0);
 	ASSERT_EQ(pthread_join(kicker, NULL), 0);
 	expect_device_error(_metadata, self, &self->n.tx, errors);
-	done = self->n.tx.used->idx;
+	done = self->n.tx.vr.used->idx;
 	TH_LOG("%u of %u frames before the unmap took effect", done, NUM);
 	EXPECT_LT(done, NUM);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), done);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), done);
 	usleep(50000);
-	EXPECT_EQ(self->n.tx.used->idx, done);
+	EXPECT_EQ(self->n.tx.vr.used->idx, done);
 	vhm_mem_free(&m2);
 }
 
@@ -389,20 +391,20 @@ TEST_F(dev, second_open)
 	char path[64];
 	int fd2;
 
-	EXPECT_ERRNO(vhm_get_device_fd(&self->n.dev), EBUSY);
-	snprintf(path, sizeof(path), "/dev/vfio/%d", vhm_group_id(self->uuid));
+	EXPECT_ERRNO(vhm_vfio_device_fd(&self->n.vfio, self->uuid), EBUSY);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", self->n.vfio.group_id);
 	EXPECT_ERRNO(open(path, O_RDWR), EBUSY);
 
 	/* After the owner closes it, the device opens again. */
-	close(self->n.dev.fd);
-	self->n.dev.fd = -1;
-	fd2 = vhm_get_device_fd(&self->n.dev);
+	close(self->n.vfio.device);
+	self->n.vfio.device = -1;
+	fd2 = vhm_vfio_device_fd(&self->n.vfio, self->uuid);
 	ASSERT_GE(fd2, 0);
 	EXPECT_EQ(vhm_get_state(fd2), VHOST_MDEV_S_STOPPED);
-	EXPECT_ERRNO(vhm_get_device_fd(&self->n.dev), EBUSY);
+	EXPECT_ERRNO(vhm_vfio_device_fd(&self->n.vfio, self->uuid), EBUSY);
 	/* Closing reset the device: bases back to 0. */
-	EXPECT_EQ(vhm_get_base(fd2, VHM_TX), 0);
-	self->n.dev.fd = fd2;
+	EXPECT_EQ(vhm_get_base(fd2, VHM_NET_TX), 0);
+	self->n.vfio.device = fd2;
 }
 
 TEST_HARNESS_MAIN

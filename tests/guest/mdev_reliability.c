@@ -6,11 +6,12 @@
  * through the loopback and checks what a driver would see.
  */
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "harness.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 #define NUM	64u
 #define BUFSZ	2048u
@@ -29,41 +30,21 @@ FIXTURE(rel) {
 
 FIXTURE_SETUP(rel)
 {
-	self->n.dev.fd = self->n.dev.group = self->n.dev.container = -1;
-	self->n.rx.kick = self->n.rx.call = self->n.rx.err = -1;
-	self->n.tx.kick = self->n.tx.call = self->n.tx.err = -1;
+	vhm_net_init(&self->n);
 	pthread_mutex_init(&self->ring, NULL);
-	if (!vhm_sim_loaded())
+	if (!vhm_sim_loaded(VHM_SIM_NET))
 		SKIP(return, "vhost_mdev_sim is not loaded");
-	ASSERT_EQ(vhm_create(self->uuid), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid), 0);
 	ASSERT_EQ(vhm_net_open(&self->n, self->uuid, NUM, BUFSZ, MEMSZ), 0);
-	self->fd = self->n.dev.fd;
+	self->fd = self->n.vfio.device;
 }
 
 FIXTURE_TEARDOWN(rel)
 {
-	vhm_set_param("latency_ns", 0);
+	vhm_sim_set_param("latency_ns", 0);
 	vhm_net_close(&self->n);
-	if (self->uuid[0] && vhm_exists(self->uuid))
-		EXPECT_EQ(vhm_remove(self->uuid), 0);
-}
-
-/* Publish one TX buffer at an arbitrary IOVA (the device reads it). */
-static int tx_add_at(struct vhm_vq *vq, uint64_t iova, uint32_t len)
-{
-	unsigned int slot = vhm_vq_slot(vq);
-
-	if (vhm_vq_inflight(vq) >= vq->num) {
-		errno = ENOSPC;
-		return -ENOSPC;
-	}
-	vq->desc[slot].addr = iova;
-	vq->desc[slot].len = len;
-	vq->desc[slot].flags = 0;
-	vq->desc[slot].next = 0;
-	vq->avail->ring[slot] = slot;
-	__atomic_store_n(&vq->avail->idx, ++vq->avail_idx, __ATOMIC_RELEASE);
-	return 0;
+	if (self->uuid[0] && vhm_mdev_exists(self->uuid))
+		EXPECT_EQ(vhm_mdev_remove(self->uuid), 0);
 }
 
 /*
@@ -75,7 +56,7 @@ static int loop_one(struct vhm_net *n, uint64_t iova, uint32_t len)
 	uint32_t id, rlen;
 	int ret;
 
-	ret = tx_add_at(&n->tx, iova, len);
+	ret = vhm_vq_add_at(&n->tx, iova, len, false);
 	if (!ret)
 		ret = vhm_vq_kick(&n->tx);
 	if (!ret)
@@ -117,7 +98,7 @@ static void *mapper_run(void *arg)
 			break;
 		}
 		memset(mem.va, 0x5a, FRAME);
-		ret = vhm_map(&n->dev, mem.va, iova, RACE_SIZE, false);
+		ret = vhm_vfio_try_map(&n->vfio, mem.va, iova, RACE_SIZE, false);
 		if (ret) {
 			m->what = "MAP_DMA";
 		} else {
@@ -128,7 +109,7 @@ static void *mapper_run(void *arg)
 				m->what = "frame";
 		}
 		if (!ret) {
-			ret = vhm_unmap(&n->dev, iova, RACE_SIZE);
+			ret = vhm_vfio_unmap(&n->vfio, iova, RACE_SIZE);
 			if (ret)
 				m->what = "UNMAP_DMA";
 		}
@@ -193,8 +174,8 @@ TEST_F(rel, map_touch_unmap_during_traffic)
 	}
 	EXPECT_GT(frames, 10);
 	EXPECT_EQ(vhm_get_state(self->fd), VHOST_MDEV_S_RUNNING);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/errors"), 0);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"),
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"),
 		  frames + m[0].rounds + m[1].rounds);
 }
 
@@ -213,8 +194,7 @@ static int poll_used(struct vhm_vq *vq, uint16_t n, int timeout_ms)
 {
 	int64_t end = vhm_now_ms() + timeout_ms;
 
-	while ((uint16_t)(__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) -
-			  vq->used_idx) < n) {
+	while (vhm_vq_ready(vq) < n) {
 		if (vhm_now_ms() > end)
 			return -ETIMEDOUT;
 		usleep(500);
@@ -235,7 +215,7 @@ TEST_F(rel, stop_mid_batch_signals_every_used_entry)
 	unsigned int i, stops = 0;
 	pthread_t kicker;
 
-	ASSERT_EQ(vhm_set_param("latency_ns", 2000000), 0);
+	ASSERT_EQ(vhm_sim_set_param("latency_ns", 2000000), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, NUM), 0);
 	for (i = 0; i < 32; i++) {
 		vhm_frame_fill(frame, sizeof(frame), i);
@@ -253,9 +233,9 @@ TEST_F(rel, stop_mid_batch_signals_every_used_entry)
 		ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_STOPPED), 0);
 		if (!stops)
 			ASSERT_EQ(pthread_join(kicker, NULL), 0);
-		rx_used = __atomic_load_n(&self->n.rx.used->idx,
+		rx_used = __atomic_load_n(&self->n.rx.vr.used->idx,
 					  __ATOMIC_ACQUIRE);
-		tx_used = __atomic_load_n(&self->n.tx.used->idx,
+		tx_used = __atomic_load_n(&self->n.tx.vr.used->idx,
 					  __ATOMIC_ACQUIRE);
 		stops++;
 		TH_LOG("stop %u: %u of 32 frames used", stops, rx_used);
@@ -264,16 +244,16 @@ TEST_F(rel, stop_mid_batch_signals_every_used_entry)
 		EXPECT_GT(drain(self->n.tx.call), 0);
 		/* Stopped means stopped: nothing moves any more. */
 		usleep(20000);
-		EXPECT_EQ(self->n.rx.used->idx, rx_used);
-		EXPECT_EQ(self->n.tx.used->idx, tx_used);
+		EXPECT_EQ(self->n.rx.vr.used->idx, rx_used);
+		EXPECT_EQ(self->n.tx.vr.used->idx, tx_used);
 		EXPECT_EQ(drain(self->n.rx.call), 0);
 		ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
 	}
 	EXPECT_GT(stops, 1);
 	ASSERT_EQ(poll_used(&self->n.rx, 32, 20000), 0);
 	ASSERT_EQ(poll_used(&self->n.tx, 32, 20000), 0);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), 32);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/errors"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), 32);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), 0);
 }
 
 /*
@@ -299,9 +279,9 @@ static int nonroot_owner(const char *uuid)
 	if (ret)
 		return 11;
 	if (vhm_mem_init(&big, BIG_MEM, BIG_IOVA) ||
-	    vhm_map(&n.dev, big.va, BIG_IOVA, BIG_MEM, false))
+	    vhm_vfio_try_map(&n.vfio, big.va, BIG_IOVA, BIG_MEM, false))
 		return 12;
-	if (vhm_set_state(n.dev.fd, VHOST_MDEV_S_RUNNING) ||
+	if (vhm_set_state(n.vfio.device, VHOST_MDEV_S_RUNNING) ||
 	    vhm_net_fill_rx(&n, NUM))
 		return 13;
 	/* Every page of the 64 MiB once, in a scattered order. */
@@ -311,7 +291,7 @@ static int nonroot_owner(const char *uuid)
 		if (loop_one(&n, BIG_IOVA + page * 4096, FRAME))
 			return 14;
 	}
-	if (vhm_get_state(n.dev.fd) != VHOST_MDEV_S_RUNNING)
+	if (vhm_get_state(n.vfio.device) != VHOST_MDEV_S_RUNNING)
 		return 15;
 	vhm_net_close(&n);
 	return 0;
@@ -325,7 +305,7 @@ TEST_F(rel, nonroot_small_memlock_large_buffers)
 
 	/* The owner is the child: give the device back and open up the group. */
 	vhm_net_close(&self->n);
-	snprintf(path, sizeof(path), "/dev/vfio/%d", vhm_group_id(self->uuid));
+	snprintf(path, sizeof(path), "/dev/vfio/%d", self->n.vfio.group_id);
 	ASSERT_EQ(chown(path, 65534, 65534), 0);
 	pid = fork();
 	ASSERT_GE(pid, 0);
@@ -338,8 +318,8 @@ TEST_F(rel, nonroot_small_memlock_large_buffers)
 		TH_LOG("child failed at step %d (10 setup, 11 open, 12 map, "
 		       "13 start, 14 traffic, 15 state)", WEXITSTATUS(status));
 	EXPECT_EQ(WEXITSTATUS(status), 0);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), BIG_MEM / 4096);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/errors"), 0);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), BIG_MEM / 4096);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), 0);
 }
 
 /*
@@ -349,7 +329,7 @@ TEST_F(rel, nonroot_small_memlock_large_buffers)
  */
 TEST_F(rel, unmap_100_used_ranges_in_one_start)
 {
-	long long errors = vhm_attr(self->uuid, "sim/errors");
+	long long errors = vhm_mdev_attr(self->uuid, "sim/errors");
 	unsigned int i;
 
 	ASSERT_EQ(vhm_set_state(self->fd, VHOST_MDEV_S_RUNNING), 0);
@@ -359,22 +339,22 @@ TEST_F(rel, unmap_100_used_ranges_in_one_start)
 		struct vhm_mem mem;
 
 		ASSERT_EQ(vhm_mem_init(&mem, RACE_SIZE, iova), 0);
-		ASSERT_EQ(vhm_map(&self->n.dev, mem.va, iova, RACE_SIZE, false),
+		ASSERT_EQ(vhm_vfio_try_map(&self->n.vfio, mem.va, iova, RACE_SIZE, false),
 			  0);
 		ASSERT_EQ(loop_one(&self->n, iova + (i % 64) * 4096, FRAME), 0);
-		ASSERT_EQ(vhm_unmap(&self->n.dev, iova, RACE_SIZE), 0);
+		ASSERT_EQ(vhm_vfio_unmap(&self->n.vfio, iova, RACE_SIZE), 0);
 		vhm_mem_free(&mem);
 	}
 	EXPECT_EQ(vhm_get_state(self->fd), VHOST_MDEV_S_RUNNING);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), 100);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/errors"), errors);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), 100);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/errors"), errors);
 
 	/* The first range is gone: the device must refuse it. */
-	ASSERT_EQ(tx_add_at(&self->n.tx, RACE_IOVA(2), FRAME), 0);
+	ASSERT_EQ(vhm_vq_add_at(&self->n.tx, RACE_IOVA(2), FRAME, false), 0);
 	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
 	EXPECT_EQ(vhm_wait_fd(self->n.tx.err, 10000), 1);
 	EXPECT_EQ(vhm_get_state(self->fd), VHOST_MDEV_S_ERROR);
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), 100);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), 100);
 }
 
 TEST_HARNESS_MAIN

@@ -4,12 +4,16 @@
  * simulator while instances exist (closed and open). The simulator is
  * loaded again after each test that unloads it.
  */
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <linux/vhost.h>
 
 #include "harness.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 #define NUM	64u
 #define BUFSZ	2048u
@@ -53,7 +57,7 @@ static int sim_load(void)
 	char path[PATH_MAX];
 	int fd, ret;
 
-	if (vhm_sim_loaded())
+	if (vhm_sim_loaded(VHM_SIM_NET))
 		return 0;
 	if (sim_ko_path(path, sizeof(path)))
 		return -1;
@@ -74,10 +78,8 @@ FIXTURE_SETUP(rm)
 {
 	char path[PATH_MAX];
 
-	self->n.dev.fd = self->n.dev.group = self->n.dev.container = -1;
-	self->n.rx.kick = self->n.rx.call = self->n.rx.err = -1;
-	self->n.tx.kick = self->n.tx.call = self->n.tx.err = -1;
-	if (!vhm_sim_loaded())
+	vhm_net_init(&self->n);
+	if (!vhm_sim_loaded(VHM_SIM_NET))
 		SKIP(return, "vhost_mdev_sim is not loaded");
 	if (sim_ko_path(path, sizeof(path)))
 		SKIP(return, "no vhost_mdev_sim.ko to load again");
@@ -89,8 +91,8 @@ FIXTURE_TEARDOWN(rm)
 
 	vhm_net_close(&self->n);
 	for (i = 0; i < 3; i++)
-		if (self->uuid[i][0] && vhm_exists(self->uuid[i]))
-			vhm_remove(self->uuid[i]);
+		if (self->uuid[i][0] && vhm_mdev_exists(self->uuid[i]))
+			vhm_mdev_remove(self->uuid[i]);
 	EXPECT_EQ(sim_load(), 0);
 }
 
@@ -104,7 +106,7 @@ static void *remove_thread(void *arg)
 {
 	struct remover *r = arg;
 
-	r->ret = vhm_remove(r->uuid);
+	r->ret = vhm_mdev_remove(r->uuid);
 	r->done = true;
 	return NULL;
 }
@@ -119,22 +121,22 @@ TEST_F(rm, remove_while_open)
 	pthread_t th;
 	int i, state = 0;
 
-	ASSERT_EQ(vhm_create(self->uuid[0]), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid[0]), 0);
 	ASSERT_EQ(vhm_net_open(&self->n, self->uuid[0], NUM, BUFSZ, MEMSZ), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, NUM), 0);
-	ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_RUNNING), 0);
+	ASSERT_EQ(vhm_set_state(self->n.vfio.device, VHOST_MDEV_S_RUNNING), 0);
 
 	ASSERT_EQ(pthread_create(&th, NULL, remove_thread, &r), 0);
 	ASSERT_EQ(vhm_wait_fd(self->n.tx.err, 20000), 1);
 	ASSERT_EQ(vhm_wait_fd(self->n.rx.err, 1000), 1);
 	for (i = 0; i < 200; i++) {
-		state = vhm_get_state(self->n.dev.fd);
+		state = vhm_get_state(self->n.vfio.device);
 		if (state == -ENODEV)
 			break;
 		usleep(10000);
 	}
 	EXPECT_EQ(state, -ENODEV);
-	EXPECT_ERRNO(ioctl(self->n.dev.fd, VHOST_GET_FEATURES, &(uint64_t){0}),
+	EXPECT_ERRNO(ioctl(self->n.vfio.device, VHOST_GET_FEATURES, &(uint64_t){0}),
 		     ENODEV);
 	usleep(200000);
 	/* Still waiting for the close. */
@@ -146,7 +148,7 @@ TEST_F(rm, remove_while_open)
 	ASSERT_TRUE(r.done);
 	pthread_join(th, NULL);
 	EXPECT_EQ(r.ret, 0);
-	EXPECT_FALSE(vhm_exists(self->uuid[0]));
+	EXPECT_FALSE(vhm_mdev_exists(self->uuid[0]));
 }
 
 /* Unloading the simulator removes its instances that are not open. */
@@ -155,16 +157,16 @@ TEST_F(rm, unload_with_instances)
 	int i;
 
 	for (i = 0; i < 3; i++)
-		ASSERT_EQ(vhm_create(self->uuid[i]), 0);
+		ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid[i]), 0);
 	ASSERT_EQ(sim_unload(), 0);
 	for (i = 0; i < 3; i++)
-		EXPECT_FALSE(vhm_exists(self->uuid[i]));
-	EXPECT_FALSE(vhm_sim_loaded());
+		EXPECT_FALSE(vhm_mdev_exists(self->uuid[i]));
+	EXPECT_FALSE(vhm_sim_loaded(VHM_SIM_NET));
 	ASSERT_EQ(sim_load(), 0);
-	ASSERT_TRUE(vhm_sim_loaded());
+	ASSERT_TRUE(vhm_sim_loaded(VHM_SIM_NET));
 	/* The fresh parent works. */
-	ASSERT_EQ(vhm_create(self->uuid[0]), 0);
-	ASSERT_EQ(vhm_remove(self->uuid[0]), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid[0]), 0);
+	ASSERT_EQ(vhm_mdev_remove(self->uuid[0]), 0);
 }
 
 /*
@@ -175,23 +177,23 @@ TEST_F(rm, unload_while_open)
 {
 	uint8_t frame[100] = { 7 };
 
-	ASSERT_EQ(vhm_create(self->uuid[0]), 0);
-	ASSERT_EQ(vhm_create(self->uuid[1]), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid[0]), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid[1]), 0);
 	ASSERT_EQ(vhm_net_open(&self->n, self->uuid[0], NUM, BUFSZ, MEMSZ), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->n, NUM), 0);
-	ASSERT_EQ(vhm_set_state(self->n.dev.fd, VHOST_MDEV_S_RUNNING), 0);
+	ASSERT_EQ(vhm_set_state(self->n.vfio.device, VHOST_MDEV_S_RUNNING), 0);
 
 	EXPECT_ERRNO(sim_unload(), EWOULDBLOCK);
-	EXPECT_TRUE(vhm_exists(self->uuid[0]));
-	EXPECT_TRUE(vhm_exists(self->uuid[1]));
+	EXPECT_TRUE(vhm_mdev_exists(self->uuid[0]));
+	EXPECT_TRUE(vhm_mdev_exists(self->uuid[1]));
 	ASSERT_EQ(vhm_net_queue(&self->n, frame, sizeof(frame)), 0);
 	ASSERT_EQ(vhm_vq_kick(&self->n.tx), 0);
 	ASSERT_EQ(vhm_vq_wait(&self->n.rx, 1, 20000), 0);
 
 	vhm_net_close(&self->n);
 	ASSERT_EQ(sim_unload(), 0);
-	EXPECT_FALSE(vhm_exists(self->uuid[0]));
-	EXPECT_FALSE(vhm_exists(self->uuid[1]));
+	EXPECT_FALSE(vhm_mdev_exists(self->uuid[0]));
+	EXPECT_FALSE(vhm_mdev_exists(self->uuid[1]));
 	ASSERT_EQ(sim_load(), 0);
 }
 

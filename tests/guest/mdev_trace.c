@@ -4,11 +4,14 @@
  * perf sees them, and a bpftrace one-liner counts exactly one kick event per
  * kick of a traffic run.
  */
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 
 #include "harness.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 #define NUM	64u
 #define BUFSZ	2048u
@@ -144,22 +147,20 @@ FIXTURE(tr) {
 
 FIXTURE_SETUP(tr)
 {
-	self->n.dev.fd = self->n.dev.group = self->n.dev.container = -1;
-	self->n.rx.kick = self->n.rx.call = self->n.rx.err = -1;
-	self->n.tx.kick = self->n.tx.call = self->n.tx.err = -1;
+	vhm_net_init(&self->n);
 	if (access("/usr/bin/bpftrace", X_OK))
 		SKIP(return, "no /usr/bin/bpftrace");
-	if (!vhm_sim_loaded())
+	if (!vhm_sim_loaded(VHM_SIM_NET))
 		SKIP(return, "vhost_mdev_sim is not loaded");
-	ASSERT_EQ(vhm_create(self->uuid), 0);
+	ASSERT_EQ(vhm_mdev_create(VHM_SIM_NET, self->uuid), 0);
 	ASSERT_EQ(vhm_net_open(&self->n, self->uuid, NUM, BUFSZ, MEMSZ), 0);
 }
 
 FIXTURE_TEARDOWN(tr)
 {
 	vhm_net_close(&self->n);
-	if (self->uuid[0] && vhm_exists(self->uuid))
-		EXPECT_EQ(vhm_remove(self->uuid), 0);
+	if (self->uuid[0] && vhm_mdev_exists(self->uuid))
+		EXPECT_EQ(vhm_mdev_remove(self->uuid), 0);
 }
 
 TEST_F(tr, bpftrace_counts_kicks)
@@ -169,21 +170,22 @@ TEST_F(tr, bpftrace_counts_kicks)
 	struct vhm_net *np = &self->n;
 	uint8_t frame[256];
 	long long id, count = -1;
+	uint32_t used_id, used_len;
 	unsigned int i;
 	int status, fd = -1;
 	pid_t pid;
 	char *at;
 
-	id = vhm_attr(self->uuid, "vhost/id");
+	id = vhm_mdev_attr(self->uuid, "vhost/id");
 	ASSERT_GE(id, 0);
 	ASSERT_EQ(vhm_net_fill_rx(np, NUM), 0);
-	ASSERT_EQ(vhm_set_state(np->dev.fd, VHOST_MDEV_S_RUNNING), 0);
+	ASSERT_EQ(vhm_set_state(np->vfio.device, VHOST_MDEV_S_RUNNING), 0);
 
 	snprintf(prog, sizeof(prog),
 		 "BEGIN { printf(\"ready\\n\"); } "
 		 "tracepoint:vhost_mdev:vhost_mdev_kick "
 		 "/args->dev == %lld && args->vq == %d/ { @n = count(); }",
-		 id, VHM_TX);
+		 id, VHM_NET_TX);
 	pid = bpftrace_start(prog, &fd);
 	ASSERT_GT(pid, 0);
 	if (!read_until(fd, out, sizeof(out), "ready", 150000)) {
@@ -199,11 +201,11 @@ TEST_F(tr, bpftrace_counts_kicks)
 		ASSERT_EQ(vhm_vq_kick(&np->tx), 0);
 		ASSERT_EQ(vhm_vq_wait(&np->tx, 1, 20000), 0);
 		ASSERT_EQ(vhm_vq_wait(&np->rx, 1, 20000), 0);
-		np->tx.used_idx++;
-		np->rx.used_idx++;
+		ASSERT_EQ(vhm_vq_get(&np->tx, &used_id, &used_len), 0);
+		ASSERT_EQ(vhm_vq_get(&np->rx, &used_id, &used_len), 0);
 		ASSERT_EQ(vhm_vq_add(&np->rx, BUFSZ, true), 0);
 	}
-	EXPECT_EQ(vhm_attr(self->uuid, "sim/frames"), frames);
+	EXPECT_EQ(vhm_mdev_attr(self->uuid, "sim/frames"), frames);
 
 	kill(pid, SIGINT);
 	/* bpftrace prints its maps on exit: "@n: <count>". */

@@ -16,10 +16,12 @@
  * for --stall seconds; frames in the always-mapped buffers arrive intact.
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sys/mman.h>
 
 #include "stress.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 #define DMA_NUM		64u
 #define DMA_BUFSZ	2048u
@@ -75,39 +77,27 @@ static uint64_t dma_rx_iova(struct vhm_net *n, unsigned int slot)
 
 static void dma_rx_post(struct vhm_net *n)
 {
-	struct vhm_vq *vq = &n->rx;
-	unsigned int slot = vhm_vq_slot(vq);
-
-	vq->desc[slot].addr = dma_rx_iova(n, slot);
-	vq->desc[slot].len = DMA_BUFSZ;
-	vq->desc[slot].flags = VRING_DESC_F_WRITE;
-	vq->desc[slot].next = 0;
-	vq->avail->ring[slot] = slot;
-	__atomic_store_n(&vq->avail->idx, ++vq->avail_idx, __ATOMIC_RELEASE);
+	vhm_vq_add_at(&n->rx, dma_rx_iova(n, vhm_vq_slot(&n->rx)), DMA_BUFSZ,
+		      true);
 }
 
 /* Rings from scratch, RX full, RUNNING: after ERROR or at the start. */
 static int dma_restart(struct vhm_net *n)
 {
 	struct vhm_vq *qs[] = { &n->rx, &n->tx };
-	int fd = n->dev.fd;
+	int fd = n->vfio.device;
 
 	if (vhm_set_state(fd, VHOST_MDEV_S_STOPPED))
-		return vhm_err();
+		return -errno;
 	for (int i = 0; i < 2; i++) {
-		struct vhm_vq *q = qs[i];
-
-		memset(q->desc, 0, 16 * q->num);
-		memset(q->avail, 0, 6 + 2 * q->num);
-		memset(q->used, 0, 6 + 8 * q->num);
-		q->avail_idx = q->used_idx = 0;
-		if (vhm_vq_setup(fd, q))
-			return vhm_err();
+		vhm_vring_reset(&qs[i]->vr, 0);
+		if (vhm_vq_setup(fd, qs[i]))
+			return -errno;
 	}
 	for (unsigned int i = 0; i < DMA_NUM; i++)
 		dma_rx_post(n);
 	if (vhm_set_state(fd, VHOST_MDEV_S_RUNNING))
-		return vhm_err();
+		return -errno;
 	dma_inc(&st.restarts);
 	return vhm_vq_kick(&n->rx);
 }
@@ -119,7 +109,8 @@ static void *dma_mapper_main(void *arg)
 	uint8_t canary = 0xa5 ^ (uint8_t)w->index;
 
 	while (!vhm_stress_done()) {
-		if (vhm_map(&w->n->dev, w->va, w->iova, DMA_WIN_SIZE, true)) {
+		if (vhm_vfio_try_map(&w->n->vfio, w->va, w->iova, DMA_WIN_SIZE,
+				     true)) {
 			dma_inc(&st.map_failures);
 			vhm_stress_pause_us(&w->rng, 1000);
 			continue;
@@ -130,7 +121,7 @@ static void *dma_mapper_main(void *arg)
 			w->va[off + vhm_rng_below(&w->rng, 4096)] ^= 1;
 		vhm_stress_pause_us(&w->rng, 3000);
 
-		if (vhm_unmap(&w->n->dev, w->iova, DMA_WIN_SIZE)) {
+		if (vhm_vfio_unmap(&w->n->vfio, w->iova, DMA_WIN_SIZE)) {
 			vhm_stress_violation(&st.violations, "window %u: UNMAP_DMA "
 					     "of a mapped range failed: %s", w->index,
 					     strerror(errno));
@@ -206,13 +197,13 @@ static void dma_traffic(struct vhm_net *n, struct vhm_rng *rng)
 
 			/* Window buffers belong to the mappers too: length only. */
 			vhm_frame_fill(frame, l, received);
-			if (len != l + VHM_HDR_LEN ||
+			if (len != l + VHM_NET_HDR_LEN ||
 			    (id % (DMA_WINDOWS + 1) == 0 && id < DMA_NUM &&
-			     memcmp(vhm_vq_buf(&n->rx, id) + VHM_HDR_LEN, frame, l)))
+			     memcmp(vhm_vq_buf(&n->rx, id) + VHM_NET_HDR_LEN, frame, l)))
 				vhm_stress_violation(&st.violations, "%s: frame %u "
 						     "(slot %u): len %u, expected %zu, "
-						     "or its bytes differ", n->dev.uuid,
-						     received, id, len, l + VHM_HDR_LEN);
+						     "or its bytes differ", n->uuid,
+						     received, id, len, l + VHM_NET_HDR_LEN);
 			received++;
 			dma_inc(&st.frames);
 			dma_rx_post(n);
@@ -222,14 +213,14 @@ static void dma_traffic(struct vhm_net *n, struct vhm_rng *rng)
 			vhm_vq_kick(&n->rx);
 			last_progress = vhm_stress_now_ns();
 		}
-		if (!error && vhm_get_state(n->dev.fd) == VHOST_MDEV_S_ERROR)
+		if (!error && vhm_get_state(n->vfio.device) == VHOST_MDEV_S_ERROR)
 			error = true;
 		if (error) {
 			dma_inc(&st.device_errors);
 			if (dma_restart(n)) {
 				vhm_stress_violation(&st.violations, "%s: cannot "
 						     "restart after a device error: %s",
-						     n->dev.uuid, strerror(errno));
+						     n->uuid, strerror(errno));
 				return;
 			}
 			/* The rings start over, and the frame numbers with them. */
@@ -239,7 +230,7 @@ static void dma_traffic(struct vhm_net *n, struct vhm_rng *rng)
 			   (uint64_t)(cfg.stall * 1e9)) {
 			vhm_stress_violation(&st.violations, "%s: stall: RUNNING, %u "
 					     "frames in flight, none done for %.0f s",
-					     n->dev.uuid, vhm_vq_inflight(&n->tx),
+					     n->uuid, vhm_vq_inflight(&n->tx),
 					     cfg.stall);
 			last_progress = vhm_stress_now_ns();
 		}
@@ -340,7 +331,7 @@ int main(int argc, char **argv)
 	vhm_stress_stopping = 1;
 	for (unsigned int i = 0; i < DMA_WINDOWS; i++)
 		pthread_join(windows[i].th, NULL);
-	vhm_set_state(n.dev.fd, VHOST_MDEV_S_STOPPED);
+	vhm_set_state(n.vfio.device, VHOST_MDEV_S_STOPPED);
 
 	{
 		const struct vhm_stress_count c[] = {

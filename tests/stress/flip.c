@@ -13,10 +13,11 @@
  * for -S seconds. Each breach is a violation (stderr, exit status 1).
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 
 #include "stress.h"
-#include "vhm_dev.h"
+#include "net.h"
 
 #define FLIP_NUM	64u
 #define FLIP_BUFSZ	2048u
@@ -108,7 +109,7 @@ static void *flip_sender_main(void *arg)
 						"%s: lost interrupt: used entries "
 						"pending %.0f s with no call (TX %u, "
 						"RX %u ready; %u sent, %u received)",
-						n->dev.uuid, cfg.lost,
+						n->uuid, cfg.lost,
 						vhm_vq_ready(&n->tx),
 						vhm_vq_ready(&n->rx), s->sent,
 						s->received);
@@ -118,9 +119,9 @@ static void *flip_sender_main(void *arg)
 			    (uint64_t)(cfg.stall * 1e9)) {
 				vhm_stress_violation(&st.violations,
 					"%s: stall: no frame for %.0f s (%u in "
-					"flight, state %d)", n->dev.uuid, cfg.stall,
+					"flight, state %d)", n->uuid, cfg.stall,
 					vhm_vq_inflight(&n->tx),
-					vhm_get_state(n->dev.fd));
+					vhm_get_state(n->vfio.device));
 				last_progress = vhm_stress_now_ns();
 				/* A kick may be what got lost. */
 				vhm_vq_kick(&n->tx);
@@ -133,13 +134,13 @@ static void *flip_sender_main(void *arg)
 			size_t l = vhm_frame_len(s->received);
 
 			vhm_frame_fill(frame, l, s->received);
-			if (id >= FLIP_NUM || len != l + VHM_HDR_LEN ||
-			    memcmp(vhm_vq_buf(&n->rx, id) + VHM_HDR_LEN, frame, l)) {
+			if (id >= FLIP_NUM || len != l + VHM_NET_HDR_LEN ||
+			    memcmp(vhm_vq_buf(&n->rx, id) + VHM_NET_HDR_LEN, frame, l)) {
 				vhm_stress_violation(&st.violations,
 					"%s: frame %u: id %u len %u, expected len "
 					"%zu: lost, reordered or corrupted",
-					n->dev.uuid, s->received, id, len,
-					l + VHM_HDR_LEN);
+					n->uuid, s->received, id, len,
+					l + VHM_NET_HDR_LEN);
 				/* Resynchronise on what came. */
 			}
 			s->received++;
@@ -170,34 +171,34 @@ static void flip_counts(void)
 /* One stop, the checks of a quiescent device, one start. */
 static void flip_once(struct vhm_net *n, struct vhm_rng *rng)
 {
-	int fd = n->dev.fd;
+	int fd = n->vfio.device;
 	uint16_t tx, rx;
 	int btx, brx;
 
 	vhm_stress_pause_us(rng, 3000);
 	if (vhm_set_state(fd, VHOST_MDEV_S_STOPPED)) {
 		vhm_stress_violation(&st.violations, "%s: SET_STATE(STOPPED): %s",
-				     n->dev.uuid, strerror(errno));
+				     n->uuid, strerror(errno));
 		return;
 	}
 	st.flips++;
-	tx = __atomic_load_n(&n->tx.used->idx, __ATOMIC_ACQUIRE);
-	rx = __atomic_load_n(&n->rx.used->idx, __ATOMIC_ACQUIRE);
-	btx = vhm_get_base(fd, VHM_TX);
-	brx = vhm_get_base(fd, VHM_RX);
+	tx = __atomic_load_n(&n->tx.vr.used->idx, __ATOMIC_ACQUIRE);
+	rx = __atomic_load_n(&n->rx.vr.used->idx, __ATOMIC_ACQUIRE);
+	btx = vhm_get_base(fd, VHM_NET_TX);
+	brx = vhm_get_base(fd, VHM_NET_RX);
 	if (btx != tx || brx != rx)
 		vhm_stress_violation(&st.violations, "%s: stopped, but GET_VRING_BASE "
 				     "TX %d RX %d != used idx TX %u RX %u",
-				     n->dev.uuid, btx, brx, tx, rx);
+				     n->uuid, btx, brx, tx, rx);
 	vhm_stress_pause_us(rng, 2000);
-	if (n->tx.used->idx != tx || n->rx.used->idx != rx)
+	if (n->tx.vr.used->idx != tx || n->rx.vr.used->idx != rx)
 		vhm_stress_violation(&st.violations, "%s: used ring moved after "
 				     "SET_STATE(STOPPED) returned (TX %u -> %u, RX "
-				     "%u -> %u)", n->dev.uuid, tx, n->tx.used->idx,
-				     rx, n->rx.used->idx);
+				     "%u -> %u)", n->uuid, tx, n->tx.vr.used->idx,
+				     rx, n->rx.vr.used->idx);
 	if (vhm_set_state(fd, VHOST_MDEV_S_RUNNING))
 		vhm_stress_violation(&st.violations, "%s: SET_STATE(RUNNING): %s",
-				     n->dev.uuid, strerror(errno));
+				     n->uuid, strerror(errno));
 	else
 		st.flips++;
 }
@@ -260,7 +261,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (vhm_net_fill_rx(&n, FLIP_NUM) ||
-	    vhm_set_state(n.dev.fd, VHOST_MDEV_S_RUNNING)) {
+	    vhm_set_state(n.vfio.device, VHOST_MDEV_S_RUNNING)) {
 		fprintf(stderr, "flip: cannot start %s: %s\n", cfg.device,
 			strerror(errno));
 		return 1;
@@ -281,11 +282,11 @@ int main(int argc, char **argv)
 	}
 	s.stop = true;
 	pthread_join(th, NULL);
-	vhm_set_state(n.dev.fd, VHOST_MDEV_S_STOPPED);
-	if (vhm_attr(cfg.device, "sim/errors") > 0)
+	vhm_set_state(n.vfio.device, VHOST_MDEV_S_STOPPED);
+	if (vhm_mdev_attr(cfg.device, "sim/errors") > 0)
 		vhm_stress_violation(&st.violations, "%s: the simulator counted %lld "
 				     "device errors", cfg.device,
-				     vhm_attr(cfg.device, "sim/errors"));
+				     vhm_mdev_attr(cfg.device, "sim/errors"));
 	flip_counts();
 	printf("flip: %s: %" PRIu64 " flips, %" PRIu64 " frames, %" PRIu64
 	       " kicks, %" PRIu64 " interrupts, %" PRIu64 " violations\n",

@@ -27,6 +27,7 @@
 
 #include "blk.h"
 #include "dev.h"
+#include "mdev.h"
 #include "opts.h"
 #include "stress.h"
 
@@ -122,19 +123,7 @@ static void traffic_counts(void)
 /* The simulator's count of interrupts it raised (sysfs), or -1. */
 static long long traffic_sim_interrupts(void)
 {
-	char path[256], buf[32];
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/sim/interrupts",
-		 cfg.device);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fgets(buf, sizeof(buf), f))
-		v = strtoll(buf, NULL, 10);
-	fclose(f);
-	return v;
+	return vhm_mdev_attr(cfg.device, "sim/interrupts");
 }
 
 /*

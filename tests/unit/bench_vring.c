@@ -185,4 +185,72 @@ TEST(layout_alignment)
 	free(mem);
 }
 
+/* A ring started over: every descriptor free, indexes at the new base. */
+TEST(reset_frees_everything)
+{
+	struct vhm_vring vr;
+	void *mem = ring_mem(8);
+	struct vhm_sg sg = { 0x1000, 64 };
+	uint16_t dev_last = 0;
+
+	ASSERT_EQ(vhm_vring_init(&vr, 8, mem, 0x10000, 0, false), 0);
+	for (int i = 0; i < 5; i++)
+		ASSERT_GE(vhm_vring_add(&vr, &sg, 1, 0, (void *)1), 0);
+	vhm_vring_publish(&vr);
+	device_complete(&vr, &dev_last, 0);
+	ASSERT_TRUE(vhm_vring_get_used(&vr, NULL) != NULL);
+
+	vhm_vring_reset(&vr, 65534);
+	EXPECT_EQ(vr.num_free, 8u);
+	EXPECT_EQ(vr.free_head, 0u);
+	EXPECT_EQ(vr.avail_idx, 65534u);
+	EXPECT_EQ(vr.last_used, 65534u);
+	EXPECT_EQ(vr.avail->idx, 65534u);
+	EXPECT_EQ(vr.used->idx, 65534u);
+	EXPECT_EQ(vr.desc[0].addr, 0u);
+	EXPECT_EQ(vhm_vring_pending_used(&vr), 0u);
+	/* The whole ring again, across the wrap. */
+	for (int i = 0; i < 8; i++)
+		ASSERT_EQ(vhm_vring_add(&vr, &sg, 1, 0, (void *)1), i);
+	EXPECT_EQ(vhm_vring_add(&vr, &sg, 1, 0, (void *)1), -ENOSPC);
+	vhm_vring_free(&vr);
+	free(mem);
+}
+
+/* Raw consumption: ids the driver never queued come back as written. */
+TEST(take_used_reports_bad_ids)
+{
+	struct vhm_vring vr;
+	void *mem = ring_mem(8);
+	struct vhm_sg sg = { 0x1000, 64 };
+	uint16_t dev_last = 0;
+	uint32_t id, len;
+
+	ASSERT_EQ(vhm_vring_init(&vr, 8, mem, 0x10000, 0, false), 0);
+	EXPECT_FALSE(vhm_vring_take_used(&vr, &id, &len));
+	ASSERT_EQ(vhm_vring_add(&vr, &sg, 1, 0, (void *)1), 0);
+	vhm_vring_publish(&vr);
+	device_complete(&vr, &dev_last, 42);
+	ASSERT_TRUE(vhm_vring_take_used(&vr, &id, &len));
+	EXPECT_EQ(id, 0u);
+	EXPECT_EQ(len, 42u);
+	EXPECT_EQ(vr.num_free, 8u);
+
+	/* A used entry for descriptor 3 (free) and one past the ring. */
+	vr.used->ring[1] = (struct vring_used_elem){ .id = 3, .len = 7 };
+	vr.used->ring[2] = (struct vring_used_elem){ .id = 100, .len = 9 };
+	vr.used->idx = 3;
+	ASSERT_TRUE(vhm_vring_take_used(&vr, &id, &len));
+	EXPECT_EQ(id, 3u);
+	EXPECT_EQ(len, 7u);
+	ASSERT_TRUE(vhm_vring_take_used(&vr, &id, &len));
+	EXPECT_EQ(id, 100u);
+	EXPECT_EQ(len, 9u);
+	EXPECT_FALSE(vhm_vring_take_used(&vr, &id, &len));
+	/* Nothing was freed twice. */
+	EXPECT_EQ(vr.num_free, 8u);
+	vhm_vring_free(&vr);
+	free(mem);
+}
+
 TEST_HARNESS_MAIN
