@@ -101,6 +101,17 @@ struct vhm_tput_counts {
 	uint64_t frames, kicks, irqs;
 };
 
+/* Progress: the work is the sweep's nanoseconds of warm-up and measuring. */
+static struct {
+	int point, points;
+	uint64_t done, per_point;
+} prog;
+
+static uint64_t vhm_ns(double secs)
+{
+	return secs > 0 ? (uint64_t)(secs * 1e9) : 0;
+}
+
 static void vhm_tput_snap(const struct vhm_dev *d, struct vhm_tput_counts *c)
 {
 	c->frames = d->tx.frames;
@@ -170,12 +181,17 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 	vhm_perf_open(&perf);
 	jreps = json_array();
 
+	vhm_progress(prog.done, "point %d/%d: %s batch %u frame %u depth %u, warm-up",
+		     prog.point, prog.points, name, pt->batch, pt->frame, depth);
 	err = vhm_tput_run(&d, pt->batch, depth, cfg.warmup);
+	prog.done += vhm_ns(cfg.warmup);
 	for (unsigned int r = 0; r < reps && !err; r++) {
 		uint64_t t0, t1;
 
-		vhm_progress("%s: batch %u, frame %u, depth %u, repetition %u/%u",
-			     name, pt->batch, pt->frame, depth, r + 1, reps);
+		/* Before the repetition's clock starts: not in its time. */
+		vhm_progress(prog.done, "point %d/%d: %s batch %u frame %u depth %u, "
+			     "repetition %u/%u", prog.point, prog.points, name,
+			     pt->batch, pt->frame, depth, r + 1, reps);
 		vhm_tput_snap(&d, &a);
 		vhm_perf_start(&perf);
 		t0 = vhm_now_ns();
@@ -183,6 +199,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		t1 = vhm_now_ns();
 		vhm_perf_stop(&perf);
 		vhm_tput_snap(&d, &b);
+		prog.done += vhm_ns(cfg.duration);
 		fps[r] = (double)(b.frames - a.frames) * 1e9 / (double)(t1 - t0);
 		elapsed += (double)(t1 - t0) / 1e9;
 		sum.frames += b.frames - a.frames;
@@ -370,6 +387,10 @@ int main(int argc, char **argv)
 			   "event_idx", !cfg.no_event_idx);
 	doc = vhm_report_new("vhm-throughput", &env, params);
 
+	prog.points = n * cfg.batch.n * cfg.frame.n * cfg.depth.n;
+	prog.per_point = vhm_ns(cfg.warmup) +
+			 vhm_ns(cfg.duration) * (cfg.reps > 64 ? 64 : cfg.reps);
+	vhm_progress_begin("vhm-throughput", prog.points * prog.per_point);
 	for (unsigned int f = 0; f < cfg.frame.n; f++)
 		for (unsigned int q = 0; q < cfg.depth.n; q++)
 			for (unsigned int k = 0; k < cfg.batch.n; k++)
@@ -380,6 +401,8 @@ int main(int argc, char **argv)
 					p->batch = cfg.batch.v[k];
 					p->frame = cfg.frame.v[f];
 					p->depth = cfg.depth.v[q];
+					prog.point = npts;
+					prog.done = (npts - 1) * prog.per_point;
 					if (vhm_tput_point(names[b], p,
 							   json_object_get(doc, "results"), csv))
 						failed++;
