@@ -93,8 +93,10 @@ static const char vhm_tput_doc[] =
 struct vhm_tput_point {
 	const char *backend;
 	unsigned int batch, frame, depth;
-	double fps, fps_half, gbps, kicks_ps, irqs_ps, per_kick, per_irq;
-	bool ok;
+	double fps, gbps, kicks_ps, irqs_ps, per_kick, per_irq;
+	double fps_lo, fps_hi;	/* repetitions' spread, when spread */
+	unsigned int reps;
+	bool ok, spread;
 };
 
 struct vhm_tput_counts {
@@ -152,6 +154,22 @@ static unsigned int vhm_pow2_at_least(unsigned int v)
 	return p;
 }
 
+/* One row; the spread columns are empty (null) for one repetition. */
+static void vhm_tput_csv(FILE *csv, const struct vhm_tput_point *pt)
+{
+	char lo[32] = "", hi[32] = "";
+
+	if (!csv)
+		return;
+	if (pt->spread) {
+		snprintf(lo, sizeof(lo), "%.1f", pt->fps_lo);
+		snprintf(hi, sizeof(hi), "%.1f", pt->fps_hi);
+	}
+	fprintf(csv, "%s,%u,%u,%u,%.1f,%u,%s,%s,%.4f,%.1f,%.1f,%.2f,%.2f,%s\n",
+		pt->backend, pt->batch, pt->frame, pt->depth, pt->fps, pt->reps, lo, hi,
+		pt->gbps, pt->kicks_ps, pt->irqs_ps, pt->per_kick, pt->per_irq, env.clock);
+}
+
 static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 			  json_t *results, FILE *csv)
 {
@@ -161,7 +179,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		.busy_poll = cfg.busy_poll, .no_event_idx = cfg.no_event_idx,
 		.peer_cpu = cfg.peer_cpu,
 	};
-	double fps[64] = { 0 }, mean;
+	double fps[64] = { 0 };
 	struct vhm_tput_counts a, b, sum = { 0 };
 	unsigned int depth = pt->depth, reps = cfg.reps > 64 ? 64 : cfg.reps;
 	double elapsed = 0;
@@ -223,7 +241,8 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 	d.ops->stop(&d);
 	d.tx.started = false;
 	vhm_dev_drain_calls(&d);
-	vhm_ci95(fps, reps, &mean, &pt->fps_half);
+	pt->reps = reps;
+	pt->spread = !vhm_range(fps, reps, &pt->fps_lo, &pt->fps_hi);
 	pt->depth = depth;
 	pt->fps = elapsed > 0 ? (double)sum.frames / elapsed : 0;
 	pt->gbps = pt->fps * pt->frame * 8 / 1e9;
@@ -233,7 +252,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 	pt->per_irq = sum.irqs ? (double)sum.frames / (double)sum.irqs : 0;
 	pt->ok = true;
 
-	jr = json_pack("{s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:o}",
+	jr = json_pack("{s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:f, s:o, s:o, s:f, s:f, s:f, s:f, s:f, s:o, s:o}",
 		       "backend", name,
 		       "batch", (json_int_t)pt->batch,
 		       "frame_size", (json_int_t)pt->frame,
@@ -242,7 +261,9 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		       "event_idx", d.tx.vr.event_idx,
 		       "busy_poll", cfg.busy_poll,
 		       "frames_per_s", pt->fps,
-		       "frames_per_s_ci95_half", pt->fps_half,
+		       /* The repetitions' slowest and fastest; null for one. */
+		       "frames_per_s_rep_min", pt->spread ? json_real(pt->fps_lo) : json_null(),
+		       "frames_per_s_rep_max", pt->spread ? json_real(pt->fps_hi) : json_null(),
 		       "gbit_per_s", pt->gbps,
 		       "kicks_per_s", pt->kicks_ps,
 		       "interrupts_per_s", pt->irqs_ps,
@@ -254,10 +275,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		json_object_set_new(jr, "device_counters",
 				    vhm_sim_counters(d.opts.device) ?: json_null());
 	json_array_append_new(results, jr);
-	if (csv)
-		fprintf(csv, "%s,%u,%u,%u,%.1f,%.1f,%.4f,%.1f,%.1f,%.2f,%.2f,%s\n", name,
-			pt->batch, pt->frame, depth, pt->fps, pt->fps_half, pt->gbps,
-			pt->kicks_ps, pt->irqs_ps, pt->per_kick, pt->per_irq, env.clock);
+	vhm_tput_csv(csv, pt);
 out:
 	vhm_perf_close(&perf);
 	vhm_dev_close(&d);
@@ -367,7 +385,7 @@ int main(int argc, char **argv)
 		if (!csv)
 			return 1;
 		/* clock: virtual when the _per_s columns are per virtual second */
-		fprintf(csv, "backend,batch,frame_size,depth,frames_per_s,ci95_half,"
+		fprintf(csv, "backend,batch,frame_size,depth,frames_per_s,reps,rep_min,rep_max,"
 			"gbit_per_s,kicks_per_s,interrupts_per_s,frames_per_kick,"
 			"frames_per_interrupt,clock\n");
 	}
