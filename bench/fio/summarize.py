@@ -70,6 +70,8 @@ def main():
                    "size": "32M"},
         "results": results,
     }
+    if os.environ.get("VHM_RUN_MODE") in ("quick", "full"):
+        doc["env"]["mode"] = os.environ["VHM_RUN_MODE"]
     if doc["env"]["clock"] == "virtual":
         doc["env"]["icount_shift"] = int(os.environ.get("VHM_ICOUNT_SHIFT", "0"))
     with open(out, "w") as f:
