@@ -42,6 +42,19 @@ static struct vhm_metric *metric_get(struct vhm_metric_set *s, const char *key,
 	return m;
 }
 
+double vhm_metric_shown(const struct vhm_metric *m, double median)
+{
+	return (m->merged_runs == 1 && m->merged > 0 ? m->merged : median) * m->scale;
+}
+
+static void metric_merged(struct vhm_metric *m, double v)
+{
+	if (v > 0) {
+		m->merged = v;
+		m->merged_runs++;
+	}
+}
+
 static int metric_add(struct vhm_metric *m, double v)
 {
 	if (m->n == m->cap) {
@@ -143,6 +156,7 @@ static int load_latency(struct vhm_metric_set *s, json_t *doc)
 				       1e-3, VHM_CMP_LOWER_IS_BETTER);
 			if (!m)
 				return -ENOMEM;
+			metric_merged(m, num(json_object_get(res, "summary"), pct[p].field));
 			json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
 				double v = num(rep, pct[p].field);
 
@@ -175,6 +189,7 @@ static int load_throughput(struct vhm_metric_set *s, json_t *doc)
 			       1e-3, VHM_CMP_HIGHER_IS_BETTER);
 		if (!m)
 			return -ENOMEM;
+		metric_merged(m, num(res, "frames_per_s"));
 		json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
 			double v = num(rep, "frames_per_s");
 

@@ -22,7 +22,21 @@ struct vhm_metric {
 	enum vhm_cmp_better better;
 	double *v;		/* one value per repetition */
 	size_t n, cap;
+	/*
+	 * The run's own figure: the percentile of all repetitions' samples
+	 * merged, frames/s of all repetitions pooled; what its tables show.
+	 * Only one run's: merged_runs > 1 (pooled runs) leaves the median of
+	 * the repetitions to show.
+	 */
+	double merged;
+	unsigned int merged_runs;
 };
+
+/*
+ * The value to show for a side: the run's merged figure, or with several
+ * runs pooled the median of the repetitions (median). Scaled for display.
+ */
+double vhm_metric_shown(const struct vhm_metric *m, double median);
 
 struct vhm_metric_set {
 	struct vhm_metric *m;

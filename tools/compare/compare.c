@@ -64,6 +64,11 @@ static void usage(FILE *f)
 "Virtual time counts instructions (2^shift ns each): it measures path\n"
 "length, not caches, memory or contention.\n"
 "\n"
+"base and new are each run's own figures (p50 of all its samples merged,\n"
+"frames/s of all its repetitions pooled), as its tables show them; with\n"
+"several runs pooled on a side, the median of the repetitions. The change\n"
+"and its interval come from the repetitions as described above.\n"
+"\n"
 "Exit 1 on a regression, 2 on bad input, else 0.\n");
 }
 
@@ -156,9 +161,11 @@ static void compare_one_exact(const struct vhm_metric *b, const struct vhm_metri
 		t->improvements++;
 	if (!quiet || r.verdict == VHM_CMP_REGRESSION)
 		printf("%-52s %10.2f %10.2f %+7.2f%% %8.3f%%  %s\n", label,
-		       r.base_median * b->scale, r.new_median * n->scale,
+		       vhm_metric_shown(b, r.base_median), vhm_metric_shown(n, r.new_median),
 		       pct(r.change), pct(r.spread), verdict);
-	json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:f, s:s}",
+	json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:s}",
+		"base_value", vhm_metric_shown(b, r.base_median),
+		"new_value", vhm_metric_shown(n, r.new_median),
 		"base_median", r.base_median * b->scale,
 		"new_median", r.new_median * n->scale,
 		"change_pct", pct(r.change), "spread_pct", pct(r.spread),
@@ -365,9 +372,11 @@ int main(int argc, char **argv)
 		}
 		if (!quiet || r.verdict == VHM_CMP_REGRESSION)
 			printf("%-52s %10.2f %10.2f %+7.1f%% %20s %7.4f  %s\n", label,
-			       r.base_median * b->scale, r.new_median * n->scale, pct(r.change),
-			       ci, r.p_value, verdict);
-		json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:b, s:b, s:i, s:s}",
+			       vhm_metric_shown(b, r.base_median), vhm_metric_shown(n, r.new_median),
+			       pct(r.change), ci, r.p_value, verdict);
+		json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:b, s:b, s:i, s:s}",
+			"base_value", vhm_metric_shown(b, r.base_median),
+			"new_value", vhm_metric_shown(n, r.new_median),
 			"base_median", r.base_median * b->scale,
 			"new_median", r.new_median * n->scale,
 			"change_pct", pct(r.change),
@@ -383,6 +392,10 @@ int main(int argc, char **argv)
 	       "%d regression%s, %d improvement%s\n",
 	       family, 100 * (1 - opts.alpha / family), 100 * (1 - opts.alpha), pct(opts.min_effect),
 	       regressions, regressions == 1 ? "" : "s", improvements, improvements == 1 ? "" : "s");
+	printf("compare: base and new are %s; change and CI are Hodges-Lehmann and Moses "
+	       "over the repetitions\n", base.runs == 1 && cur.runs == 1 ?
+	       "each run's own figures (p50 of its samples merged, frames/s pooled)" :
+	       "per side the run's own figure, or the median of the repetitions where runs are pooled");
 	if (too_few)
 		printf("compare: %u metric%s cannot reach that confidence: use %u or more "
 		       "repetitions a side (pool runs with BASE=a,b,c)\n",
