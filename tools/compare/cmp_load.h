@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Metrics of a benchmark run (results/<run-id>/latency.json and
- * throughput.json, docs/results-schema.md) as per-repetition values, keyed
- * so that two runs line up: latency.<backend>.p50, latency.<backend>.p99,
- * throughput.<backend>.b<batch>.s<frame>.d<depth>.
+ * Metrics of a benchmark run (results/<run-id>/latency.json,
+ * throughput.json and fio.json, docs/results-schema.md) as per-repetition
+ * values, keyed so that two runs line up: latency.<backend>.p50,
+ * latency.<backend>.p99, throughput.<backend>.b<batch>.s<frame>.d<depth>,
+ * fio.<section>.<path>-<engine>.<dir>.{iops,lat_p50,lat_p99}.
  */
 #ifndef VHM_CMP_LOAD_H
 #define VHM_CMP_LOAD_H
@@ -20,6 +21,12 @@ struct vhm_metric {
 	const char *unit;	/* of the displayed value */
 	double scale;		/* displayed = value * scale */
 	enum vhm_cmp_better better;
+	/*
+	 * Not deterministic on the virtual clock either (fio: an A/A pair of
+	 * virtual runs differed by up to 18%): compared only when a -m glob
+	 * names it, and always by the rank test over repetitions.
+	 */
+	bool noisy;
 	double *v;		/* one value per repetition */
 	size_t n, cap;
 	/*

@@ -40,12 +40,16 @@ static void usage(FILE *f)
 "\n"
 "Compares two benchmark runs (results/<run-id> directories; a comma list\n"
 "pools the repetitions of several runs) metric by metric: latency p50 and\n"
-"p99 per backend, frames/s per throughput point.\n"
+"p99 per backend, frames/s per throughput point, fio IOPS and total\n"
+"latency (lat) p50 and p99 per job, path and direction.\n"
 "\n"
 "  -a, --alpha A        family-wise error rate (default 0.05)\n"
 "  -e, --min-effect PCT smallest change that counts, in percent (default 5)\n"
 "  -m, --metric GLOB    compare only metrics whose key matches (repeatable),\n"
-"                       e.g. 'latency.*.p50' or 'throughput.vhost-mdev.*'\n"
+"                       e.g. 'latency.*.p50' or 'throughput.vhost-mdev.*';\n"
+"                       fio's metrics only when named ('fio.*'): they are\n"
+"                       not deterministic, even on the virtual clock, and\n"
+"                       take the rank test over repetitions there too\n"
 "  -j, --json FILE      also write the comparison as JSON\n"
 "  -t, --threshold PCT  virtual clock: smallest change that counts, in\n"
 "                       percent (default 1)\n"
@@ -91,14 +95,35 @@ static int load_side(struct vhm_metric_set *s, const char *list, json_t *names)
 	return ret;
 }
 
-static bool selected(const char *key, char **globs, int nglobs)
+static bool matches(const char *key, char **globs, int nglobs)
 {
-	if (!nglobs)
-		return true;
 	for (int i = 0; i < nglobs; i++)
 		if (!fnmatch(globs[i], key, 0))
 			return true;
 	return false;
+}
+
+/* Every metric by default, but a noisy one only when a glob names it. */
+static bool selected(const struct vhm_metric *m, char **globs, int nglobs)
+{
+	if (!nglobs)
+		return !m->noisy;
+	return matches(m->key, globs, nglobs);
+}
+
+/* The metrics selected are all noisy: the rank test, whatever the clock. */
+static bool only_noisy(const struct vhm_metric_set *s, char **globs, int nglobs)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!selected(&s->m[i], globs, nglobs))
+			continue;
+		if (!s->m[i].noisy)
+			return false;
+		any = true;
+	}
+	return any;
 }
 
 /* Warn when the two sides ran with different options. */
@@ -192,7 +217,8 @@ static int compare_exact(const struct vhm_metric_set *base, const struct vhm_met
 		const struct vhm_metric *n = vhm_metrics_find(cur, b->key);
 		json_t *o;
 
-		if (!n || !selected(b->key, globs, nglobs))
+		/* Noisy metrics are never judged from one repetition. */
+		if (!n || b->noisy || !selected(b, globs, nglobs))
 			continue;
 		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "key", b->key, "label", b->label,
 			      "unit", b->unit,
@@ -310,7 +336,7 @@ int main(int argc, char **argv)
 	check_params(base.params, cur.params);
 	if (check_clocks(&base, &cur))
 		return EXIT_USAGE;
-	if (vhm_metrics_virtual(&base)) {
+	if (vhm_metrics_virtual(&base) && !only_noisy(&base, globs, nglobs)) {
 		c = compare_exact(&base, &cur, globs, nglobs, threshold, quiet, json_out,
 				  bnames, nnames);
 		vhm_metrics_free(&base);
@@ -322,11 +348,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < base.n; i++) {
 		struct vhm_metric *b = &base.m[i], *n = vhm_metrics_find(&cur, b->key);
 
-		if (n && selected(b->key, globs, nglobs) && b->n >= 2 && n->n >= 2)
+		if (n && selected(b, globs, nglobs) && b->n >= 2 && n->n >= 2)
 			family++;
 	}
 	if (!family) {
-		fprintf(stderr, "vhm-compare: no metric with 2 or more repetitions on both sides\n");
+		fprintf(stderr, "vhm-compare: no metric with 2 or more repetitions on both sides%s\n",
+			only_noisy(&base, globs, nglobs) ? " (fio's metrics are not deterministic, "
+			"even on the virtual clock: run fio with repetitions, e.g. "
+			"BENCH_ARGS=\"-F '-R 5'\")" : "");
 		return EXIT_USAGE;
 	}
 	opts.family = family;
@@ -342,7 +371,7 @@ int main(int argc, char **argv)
 		const char *verdict;
 		json_t *o;
 
-		if (!n || !selected(b->key, globs, nglobs))
+		if (!n || !selected(b, globs, nglobs))
 			continue;
 		snprintf(label, sizeof(label), "%s (%s)", b->label, b->unit);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "key", b->key, "label", b->label,
