@@ -134,12 +134,41 @@ static int vhm_round_trip(struct vhm_dev *d, uint64_t *ns)
 	return n < 0 ? n : 0;
 }
 
+/*
+ * Progress: the work is round trips (warm-up and measured), or with
+ * --duration the measured nanoseconds; step is the backend, k of n.
+ */
+static struct {
+	int step, steps;
+	uint64_t base;		/* units of the backends before this one */
+} prog;
+
+static uint64_t vhm_latency_units(void)
+{
+	if (cfg.duration > 0)
+		return (uint64_t)(cfg.duration * 1e9) * cfg.reps;
+	return (uint64_t)cfg.warmup + (uint64_t)cfg.samples * cfg.reps;
+}
+
+static void vhm_latency_progress(const char *name, unsigned int rep,
+				 uint64_t done, unsigned int samples)
+{
+	if (rep == -1u)
+		vhm_progress(prog.base + done, "%s (backend %d/%d), warm-up", name,
+			     prog.step, prog.steps);
+	else
+		vhm_progress(prog.base + done, "%s (backend %d/%d), repetition %u/%u, "
+			     "%u samples", name, prog.step, prog.steps, rep + 1,
+			     cfg.reps, samples);
+}
+
 /* One repetition into s; perf counters around it. */
 static int vhm_latency_rep(struct vhm_dev *d, struct vhm_samples *s,
 			   struct vhm_perf *perf, const char *name, unsigned int rep)
 {
-	uint64_t end = cfg.duration > 0 ? vhm_now_ns() + (uint64_t)(cfg.duration * 1e9) : 0;
-	uint64_t ns;
+	uint64_t dur = (uint64_t)(cfg.duration * 1e9), start = vhm_now_ns();
+	uint64_t end = cfg.duration > 0 ? start + dur : 0;
+	uint64_t ns, done;
 	int err = 0;
 
 	vhm_perf_start(perf);
@@ -150,9 +179,14 @@ static int vhm_latency_rep(struct vhm_dev *d, struct vhm_samples *s,
 		err = vhm_samples_add(s, ns);
 		if (err)
 			break;
-		if ((i & 1023) == 0)
-			vhm_progress("%s: repetition %u/%u, %u samples", name, rep + 1,
-				     cfg.reps, i);
+		if (i & 255)
+			continue;
+		/* Between two round trips: outside every timed interval. */
+		if (end)
+			done = rep * dur + (vhm_now_ns() - start);
+		else
+			done = cfg.warmup + (uint64_t)rep * cfg.samples + i;
+		vhm_latency_progress(name, rep, done, i);
 	}
 	vhm_perf_stop(perf);
 	return err;
@@ -205,7 +239,8 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 	struct vhm_hist hist;
 	struct vhm_dev d;
 	uint16_t base = 0;
-	double mean, half;
+	json_t *range;
+	double lo, hi;
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -220,8 +255,11 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 	if (err)
 		goto out;
 
-	for (unsigned int i = 0; i < cfg.warmup && !err; i++)
+	for (unsigned int i = 0; i < cfg.warmup && !err; i++) {
 		err = vhm_round_trip(&d, &ns);
+		if (!(i & 255) && cfg.duration <= 0)
+			vhm_latency_progress(name, -1u, i, 0);
+	}
 	jreps = json_array();
 	for (unsigned int r = 0; r < cfg.reps && !err; r++) {
 		rep.n = 0;
@@ -246,7 +284,9 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 	res->ctx_per_op = all.n ? (double)ctx / (double)all.n : 0;
 	res->sys_ctx_per_op = all.n ? (double)sys_ctx / (double)all.n : 0;
 	vhm_hist_from_samples(&hist, &all);
-	vhm_ci95(medians, cfg.reps, &mean, &half);
+	/* The per-repetition spread of p50; null for one repetition. */
+	range = vhm_range(medians, cfg.reps, &lo, &hi) ? json_null() :
+		json_pack("{s:f, s:f}", "min", lo, "max", hi);
 	/* Stopped, the device is quiet: read where it stopped and what it sent. */
 	d.ops->stop(&d);
 	d.tx.started = false;
@@ -254,7 +294,7 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 		d.ops->vring_base(&d, 1, &base);
 	vhm_dev_drain_calls(&d);
 
-	jr = json_pack("{s:s, s:s, s:I, s:b, s:b, s:o, s:o, s:{s:f, s:f}, s:o, s:f, s:f, s:o, s:i, s:i}",
+	jr = json_pack("{s:s, s:s, s:I, s:b, s:b, s:o, s:o, s:o, s:o, s:f, s:f, s:o, s:i, s:i}",
 		       "backend", name,
 		       "device", d.opts.device ? d.opts.device : "",
 		       "features", (json_int_t)d.features,
@@ -262,7 +302,7 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 		       "busy_poll", cfg.busy_poll,
 		       "summary", vhm_latency_json(&res->sum),
 		       "repetitions", jreps,
-		       "p50_ci95_ns", "mean", mean, "half_width", half,
+		       "p50_reps_range_ns", range,
 		       "histogram", vhm_hist_json(&hist),
 		       "context_switches_per_op", res->ctx_per_op,
 		       "system_context_switches_per_op", res->sys_ctx_per_op,
@@ -386,7 +426,11 @@ int main(int argc, char **argv)
 	}
 
 	doc = vhm_report_new("vhm-latency", &env, vhm_latency_params());
+	vhm_progress_begin("vhm-latency", vhm_latency_units() * n);
+	prog.steps = n;
 	for (int i = 0; i < n; i++) {
+		prog.step = i + 1;
+		prog.base = vhm_latency_units() * i;
 		if (vhm_latency_backend(names[i], json_object_get(doc, "results"),
 					csv, hist_csv, &res[i])) {
 			fprintf(stderr, "%s: no result\n", names[i]);

@@ -97,13 +97,26 @@ static const char vhm_tput_doc[] =
 struct vhm_tput_point {
 	const char *backend;
 	unsigned int batch, frame, depth;
-	double fps, fps_half, gbps, kicks_ps, irqs_ps, per_kick, per_irq;
-	bool ok;
+	double fps, gbps, kicks_ps, irqs_ps, per_kick, per_irq;
+	double fps_lo, fps_hi;	/* repetitions' spread, when spread */
+	unsigned int reps;
+	bool ok, spread;
 };
 
 struct vhm_tput_counts {
 	uint64_t frames, kicks, irqs;
 };
+
+/* Progress: the work is the sweep's nanoseconds of warm-up and measuring. */
+static struct {
+	int point, points;
+	uint64_t done, per_point;
+} prog;
+
+static uint64_t vhm_ns(double secs)
+{
+	return secs > 0 ? (uint64_t)(secs * 1e9) : 0;
+}
 
 static void vhm_tput_snap(const struct vhm_dev *d, struct vhm_tput_counts *c)
 {
@@ -145,6 +158,22 @@ static unsigned int vhm_pow2_at_least(unsigned int v)
 	return p;
 }
 
+/* One row; the spread columns are empty (null) for one repetition. */
+static void vhm_tput_csv(FILE *csv, const struct vhm_tput_point *pt)
+{
+	char lo[32] = "", hi[32] = "";
+
+	if (!csv)
+		return;
+	if (pt->spread) {
+		snprintf(lo, sizeof(lo), "%.1f", pt->fps_lo);
+		snprintf(hi, sizeof(hi), "%.1f", pt->fps_hi);
+	}
+	fprintf(csv, "%s,%u,%u,%u,%.1f,%u,%s,%s,%.4f,%.1f,%.1f,%.2f,%.2f,%s\n",
+		pt->backend, pt->batch, pt->frame, pt->depth, pt->fps, pt->reps, lo, hi,
+		pt->gbps, pt->kicks_ps, pt->irqs_ps, pt->per_kick, pt->per_irq, env.clock);
+}
+
 static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 			  json_t *results, FILE *csv)
 {
@@ -155,7 +184,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		.doorbell = cfg.doorbell,
 		.peer_cpu = cfg.peer_cpu,
 	};
-	double fps[64] = { 0 }, mean;
+	double fps[64] = { 0 };
 	struct vhm_tput_counts a, b, sum = { 0 };
 	unsigned int depth = pt->depth, reps = cfg.reps > 64 ? 64 : cfg.reps;
 	double elapsed = 0;
@@ -175,12 +204,17 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 	vhm_perf_open(&perf);
 	jreps = json_array();
 
+	vhm_progress(prog.done, "point %d/%d: %s batch %u frame %u depth %u, warm-up",
+		     prog.point, prog.points, name, pt->batch, pt->frame, depth);
 	err = vhm_tput_run(&d, pt->batch, depth, cfg.warmup);
+	prog.done += vhm_ns(cfg.warmup);
 	for (unsigned int r = 0; r < reps && !err; r++) {
 		uint64_t t0, t1;
 
-		vhm_progress("%s: batch %u, frame %u, depth %u, repetition %u/%u",
-			     name, pt->batch, pt->frame, depth, r + 1, reps);
+		/* Before the repetition's clock starts: not in its time. */
+		vhm_progress(prog.done, "point %d/%d: %s batch %u frame %u depth %u, "
+			     "repetition %u/%u", prog.point, prog.points, name,
+			     pt->batch, pt->frame, depth, r + 1, reps);
 		vhm_tput_snap(&d, &a);
 		vhm_perf_start(&perf);
 		t0 = vhm_now_ns();
@@ -188,6 +222,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		t1 = vhm_now_ns();
 		vhm_perf_stop(&perf);
 		vhm_tput_snap(&d, &b);
+		prog.done += vhm_ns(cfg.duration);
 		fps[r] = (double)(b.frames - a.frames) * 1e9 / (double)(t1 - t0);
 		elapsed += (double)(t1 - t0) / 1e9;
 		sum.frames += b.frames - a.frames;
@@ -211,7 +246,8 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 	d.ops->stop(&d);
 	d.tx.started = false;
 	vhm_dev_drain_calls(&d);
-	vhm_ci95(fps, reps, &mean, &pt->fps_half);
+	pt->reps = reps;
+	pt->spread = !vhm_range(fps, reps, &pt->fps_lo, &pt->fps_hi);
 	pt->depth = depth;
 	pt->fps = elapsed > 0 ? (double)sum.frames / elapsed : 0;
 	pt->gbps = pt->fps * pt->frame * 8 / 1e9;
@@ -221,7 +257,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 	pt->per_irq = sum.irqs ? (double)sum.frames / (double)sum.irqs : 0;
 	pt->ok = true;
 
-	jr = json_pack("{s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:o}",
+	jr = json_pack("{s:s, s:I, s:I, s:I, s:I, s:b, s:b, s:f, s:o, s:o, s:f, s:f, s:f, s:f, s:f, s:o, s:o}",
 		       "backend", name,
 		       "batch", (json_int_t)pt->batch,
 		       "frame_size", (json_int_t)pt->frame,
@@ -230,7 +266,9 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		       "event_idx", d.tx.vr.event_idx,
 		       "busy_poll", cfg.busy_poll,
 		       "frames_per_s", pt->fps,
-		       "frames_per_s_ci95_half", pt->fps_half,
+		       /* The repetitions' slowest and fastest; null for one. */
+		       "frames_per_s_rep_min", pt->spread ? json_real(pt->fps_lo) : json_null(),
+		       "frames_per_s_rep_max", pt->spread ? json_real(pt->fps_hi) : json_null(),
 		       "gbit_per_s", pt->gbps,
 		       "kicks_per_s", pt->kicks_ps,
 		       "interrupts_per_s", pt->irqs_ps,
@@ -242,10 +280,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 		json_object_set_new(jr, "device_counters",
 				    vhm_sim_counters(d.opts.device) ?: json_null());
 	json_array_append_new(results, jr);
-	if (csv)
-		fprintf(csv, "%s,%u,%u,%u,%.1f,%.1f,%.4f,%.1f,%.1f,%.2f,%.2f,%s\n", name,
-			pt->batch, pt->frame, depth, pt->fps, pt->fps_half, pt->gbps,
-			pt->kicks_ps, pt->irqs_ps, pt->per_kick, pt->per_irq, env.clock);
+	vhm_tput_csv(csv, pt);
 out:
 	vhm_perf_close(&perf);
 	vhm_dev_close(&d);
@@ -355,7 +390,7 @@ int main(int argc, char **argv)
 		if (!csv)
 			return 1;
 		/* clock: virtual when the _per_s columns are per virtual second */
-		fprintf(csv, "backend,batch,frame_size,depth,frames_per_s,ci95_half,"
+		fprintf(csv, "backend,batch,frame_size,depth,frames_per_s,reps,rep_min,rep_max,"
 			"gbit_per_s,kicks_per_s,interrupts_per_s,frames_per_kick,"
 			"frames_per_interrupt,clock\n");
 	}
@@ -376,6 +411,10 @@ int main(int argc, char **argv)
 			   "doorbell", cfg.doorbell);
 	doc = vhm_report_new("vhm-throughput", &env, params);
 
+	prog.points = n * cfg.batch.n * cfg.frame.n * cfg.depth.n;
+	prog.per_point = vhm_ns(cfg.warmup) +
+			 vhm_ns(cfg.duration) * (cfg.reps > 64 ? 64 : cfg.reps);
+	vhm_progress_begin("vhm-throughput", prog.points * prog.per_point);
 	for (unsigned int f = 0; f < cfg.frame.n; f++)
 		for (unsigned int q = 0; q < cfg.depth.n; q++)
 			for (unsigned int k = 0; k < cfg.batch.n; k++)
@@ -386,6 +425,8 @@ int main(int argc, char **argv)
 					p->batch = cfg.batch.v[k];
 					p->frame = cfg.frame.v[f];
 					p->depth = cfg.depth.v[q];
+					prog.point = npts;
+					prog.done = (npts - 1) * prog.per_point;
 					if (vhm_tput_point(names[b], p,
 							   json_object_get(doc, "results"), csv))
 						failed++;

@@ -66,6 +66,7 @@ void vhm_env_collect(struct vhm_env *env)
 	const char *shift = getenv("VHM_ICOUNT_SHIFT");
 	const char *stamp_env = getenv("VHM_TIMESTAMP");
 	const char *host_env = getenv("VHM_HOST");
+	const char *mode = getenv("VHM_RUN_MODE");
 	time_t now = time(NULL);
 	char stamp[32];
 	struct utsname u;
@@ -101,6 +102,9 @@ void vhm_env_collect(struct vhm_env *env)
 	} else {
 		vhm_copy(env->clock, sizeof(env->clock), "real");
 	}
+	/* Quick runs are smoke tests: never in one series with full ones. */
+	if (mode && (!strcmp(mode, "quick") || !strcmp(mode, "full")))
+		vhm_copy(env->mode, sizeof(env->mode), mode);
 	env->ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (run_id && run_id[0])
 		vhm_copy(env->run_id, sizeof(env->run_id), run_id);
@@ -125,6 +129,8 @@ json_t *vhm_env_json(const struct vhm_env *env)
 	if (o && env->icount_shift >= 0)
 		json_object_set_new(o, "icount_shift",
 				    json_integer(env->icount_shift));
+	if (o && env->mode[0])
+		json_object_set_new(o, "mode", json_string(env->mode));
 	return o;
 }
 
@@ -142,9 +148,10 @@ const char *vhm_env_describe(const struct vhm_env *env, char *buf, size_t size)
 			 env->icount_shift);
 	else
 		snprintf(clock, sizeof(clock), "real clock");
-	snprintf(buf, size, "%s%s, %s, %d %s%s", env->guest ? "guest " : "native",
+	snprintf(buf, size, "%s%s, %s, %d %s%s%s", env->guest ? "guest " : "native",
 		 env->guest ? env->accel : "", clock, env->ncpus,
-		 env->guest ? "vCPU" : "CPU", env->ncpus == 1 ? "" : "s");
+		 env->guest ? "vCPU" : "CPU", env->ncpus == 1 ? "" : "s",
+		 strcmp(env->mode, "quick") ? "" : ", QUICK run (smoke test)");
 	return buf;
 }
 

@@ -25,6 +25,7 @@ struct vhm_env {
 	char accel[16];		/* tcg, kvm or none (native) */
 	char clock[16];		/* virtual (icount) or real */
 	int icount_shift;	/* virtual: 2^shift ns per instruction, else -1 */
+	char mode[16];		/* quick or full (scripts/bench), else empty */
 	bool guest;
 	int ncpus;
 };
@@ -32,7 +33,8 @@ struct vhm_env {
 /*
  * Fill env from the system. VHM_RUN_ID and VHM_COMMIT override the run id
  * and commit (scripts/bench sets them once for all tools); VHM_GUEST and
- * VHM_ACCEL, VHM_CLOCK and VHM_ICOUNT_SHIFT come from the guest runner.
+ * VHM_ACCEL, VHM_CLOCK and VHM_ICOUNT_SHIFT come from the guest runner;
+ * VHM_RUN_MODE (quick or full) from scripts/bench.
  */
 void vhm_env_collect(struct vhm_env *env);
 json_t *vhm_env_json(const struct vhm_env *env);

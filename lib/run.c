@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -57,28 +58,116 @@ int vhm_sched_driver(int prio)
 	return prio;
 }
 
-static int vhm_progress_shown;
+static struct {
+	const char *tool;
+	uint64_t total;
+	uint64_t last_ns;	/* process clock of the last line */
+	double wall0;		/* wall clock at the start, seconds */
+	bool on, shown;
+} vhm_prog;
 
-void vhm_progress(const char *fmt, ...)
+/* Serial consoles are terminals too: VHM_NO_PROGRESS keeps logs clean. */
+static bool vhm_progress_wanted(void)
 {
+	return isatty(STDERR_FILENO) && !getenv("VHM_NO_PROGRESS");
+}
+
+/*
+ * Wall-clock seconds. On the virtual clock every clock of the guest is
+ * guest time, which runs slower than the host's: the RTC follows the host.
+ */
+static double vhm_wall_s(void)
+{
+	const char *clock = getenv("VHM_CLOCK");
+	char buf[32];
+	FILE *f;
+
+	if (clock && !strcmp(clock, "virtual")) {
+		f = fopen("/sys/class/rtc/rtc0/since_epoch", "r");
+		if (f) {
+			double s = fgets(buf, sizeof(buf), f) ? strtod(buf, NULL) : -1;
+
+			fclose(f);
+			if (s > 0)
+				return s;
+		}
+	}
+	return (double)vhm_now_ns() / 1e9;
+}
+
+/*
+ * Out on the line before measuring goes on: in the guest stderr is a serial
+ * port, and its transmit interrupts would otherwise land in the next round
+ * trips (on the virtual clock, as extra instructions in their times).
+ */
+static void vhm_progress_flush(void)
+{
+	fflush(stderr);
+	tcdrain(STDERR_FILENO);
+}
+
+const char *vhm_eta_format(double secs, char *buf, size_t size)
+{
+	unsigned long s;
+
+	if (!(secs >= 0) || secs > 360000) {
+		snprintf(buf, size, "-");
+		return buf;
+	}
+	s = (unsigned long)(secs + 0.5);
+	if (s >= 3600)
+		snprintf(buf, size, "%lu:%02lu:%02lu", s / 3600, s / 60 % 60, s % 60);
+	else
+		snprintf(buf, size, "%lu:%02lu", s / 60, s % 60);
+	return buf;
+}
+
+void vhm_progress_begin(const char *tool, uint64_t total)
+{
+	memset(&vhm_prog, 0, sizeof(vhm_prog));
+	vhm_prog.on = vhm_progress_wanted();
+	if (!vhm_prog.on)
+		return;
+	vhm_prog.tool = tool;
+	vhm_prog.total = total;
+	vhm_prog.wall0 = vhm_wall_s();
+}
+
+void vhm_progress(uint64_t done, const char *fmt, ...)
+{
+	uint64_t now;
+	double pct, el, left;
+	char eta[24];
 	va_list ap;
 
-	/* Serial consoles are terminals too: VHM_NO_PROGRESS keeps logs clean. */
-	if (!isatty(STDERR_FILENO) || getenv("VHM_NO_PROGRESS"))
+	if (!vhm_prog.on)
 		return;
-	fputs("\r\033[K", stderr);
+	now = vhm_now_ns();
+	if (vhm_prog.shown && now - vhm_prog.last_ns < VHM_PROGRESS_NS)
+		return;
+	vhm_prog.last_ns = now;
+	if (done > vhm_prog.total)
+		done = vhm_prog.total;
+	pct = vhm_prog.total ? 100.0 * (double)done / (double)vhm_prog.total : 0;
+	el = vhm_wall_s() - vhm_prog.wall0;
+	/* Too early to tell: a second of history at least. */
+	left = done && el >= 1 ? el * (double)(vhm_prog.total - done) / (double)done : -1;
+	fprintf(stderr, "\r\033[K%s: ", vhm_prog.tool);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fflush(stderr);
-	vhm_progress_shown = 1;
+	fprintf(stderr, ", %.0f%%, ETA %s", pct, vhm_eta_format(left, eta, sizeof(eta)));
+	vhm_progress_flush();
+	vhm_prog.shown = true;
 }
 
 void vhm_progress_done(void)
 {
-	if (vhm_progress_shown)
+	if (vhm_prog.shown) {
 		fputs("\r\033[K", stderr);
-	vhm_progress_shown = 0;
+		vhm_progress_flush();
+	}
+	vhm_prog.shown = false;
 }
 
 int vhm_backends_parse(const char *list, const char **names, int max)

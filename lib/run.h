@@ -28,9 +28,26 @@ int vhm_pin_cpu(int cpu);
  */
 int vhm_sched_driver(int prio);
 
-/* Progress line on stderr, only when stderr is a terminal. */
-void vhm_progress(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Progress: one line on stderr, rewritten with \r, only when stderr is a
+ * terminal and VHM_NO_PROGRESS is unset. The driver declares its work in
+ * units of its choosing (round trips, ns of measuring), then reports how
+ * much is done with the step and the point it is at; the line adds the
+ * percentage and an ETA in wall-clock time. It is redrawn at most every
+ * VHM_PROGRESS_NS of the process's clock, so the lines fall at the same
+ * places of a run on the virtual clock (there, the wall time for the ETA
+ * comes from the RTC, which QEMU keeps on the host's time).
+ */
+#define VHM_PROGRESS_NS		250000000ull
+
+void vhm_progress_begin(const char *tool, uint64_t total);
+/* done units of the total so far; fmt: the step and the point. */
+void vhm_progress(uint64_t done, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Erase the line (before printing anything else on the terminal). */
 void vhm_progress_done(void);
+/* "1:05" or "-" when unknown; buf. Shared with the tests. */
+const char *vhm_eta_format(double secs, char *buf, size_t size);
 
 /*
  * Split "all" or "vhost-mdev,floor" into backend names (at most max).

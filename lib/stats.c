@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Percentiles, histogram and confidence interval. See stats.h. */
+/* Percentiles, histogram and the spread of repetitions. See stats.h. */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -164,37 +164,17 @@ void vhm_hist_from_samples(struct vhm_hist *h, const struct vhm_samples *s)
 		vhm_hist_add(h, s->v[i]);
 }
 
-/* Two-sided 97.5% quantile of Student's t for df = 1..30, then normal. */
-static double vhm_t975(size_t df)
+int vhm_range(const double *x, size_t n, double *lo, double *hi)
 {
-	static const double t[] = {
-		12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262,
-		2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101,
-		2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052,
-		2.048, 2.045, 2.042,
-	};
-
-	if (df == 0)
-		return 0;
-	if (df <= sizeof(t) / sizeof(t[0]))
-		return t[df - 1];
-	return 1.960;
-}
-
-void vhm_ci95(const double *x, size_t n, double *mean, double *half)
-{
-	double sum = 0, acc = 0;
-
-	*mean = 0;
-	*half = 0;
-	if (!n)
-		return;
-	for (size_t i = 0; i < n; i++)
-		sum += x[i];
-	*mean = sum / (double)n;
+	*lo = *hi = 0;
 	if (n < 2)
-		return;
-	for (size_t i = 0; i < n; i++)
-		acc += (x[i] - *mean) * (x[i] - *mean);
-	*half = vhm_t975(n - 1) * sqrt(acc / (double)(n - 1)) / sqrt((double)n);
+		return -EINVAL;
+	*lo = *hi = x[0];
+	for (size_t i = 1; i < n; i++) {
+		if (x[i] < *lo)
+			*lo = x[i];
+		if (x[i] > *hi)
+			*hi = x[i];
+	}
+	return 0;
 }

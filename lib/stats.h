@@ -58,9 +58,12 @@ void vhm_hist_add(struct vhm_hist *h, uint64_t v);
 void vhm_hist_from_samples(struct vhm_hist *h, const struct vhm_samples *s);
 
 /*
- * Mean and half width of the 95% confidence interval of the mean of n
- * values (Student's t), for the per-repetition medians.
+ * The spread of n per-repetition values: smallest and largest. Returns 0,
+ * or -EINVAL for fewer than two values, which have no spread (the callers
+ * then write null, not a range of width 0). No Student-t interval: with 2-3
+ * repetitions it is either huge (t = 12.7 for 2) or, for a skewed metric,
+ * below zero.
  */
-void vhm_ci95(const double *x, size_t n, double *mean, double *half);
+int vhm_range(const double *x, size_t n, double *lo, double *hi);
 
 #endif /* VHM_STATS_H */

@@ -75,3 +75,37 @@ vhm_kernel_build() {
 	*) echo "/usr/src/linux-headers-$abi" ;;
 	esac
 }
+
+# --- progress -----------------------------------------------------------------
+# One line on stderr rewritten with \r, as the drivers do (lib/run.c): only
+# on a terminal and without VHM_NO_PROGRESS.
+vhm_progress_on() {
+	[ -t 2 ] && [ -z "${VHM_NO_PROGRESS:-}" ]
+}
+
+# Wall-clock seconds. On the virtual clock every clock of the guest is guest
+# time, slower than the host's; the RTC follows the host.
+vhm_wall_s() {
+	local s=
+	if [ "${VHM_CLOCK:-}" = virtual ] && [ -r /sys/class/rtc/rtc0/since_epoch ]; then
+		s=$(cat /sys/class/rtc/rtc0/since_epoch 2>/dev/null || true)
+	fi
+	echo "${s:-$(date +%s)}"
+}
+
+# vhm_progress TOOL DONE TOTAL START TEXT: "TOOL: TEXT, P%, ETA m:ss", the
+# ETA from the wall time since START (vhm_wall_s) and the share done.
+vhm_progress() {
+	local tool=$1 done=$2 total=$3 start=$4 text=$5 el eta=-
+	vhm_progress_on || return 0
+	el=$(( $(vhm_wall_s) - start ))
+	if [ "$done" -gt 0 ] && [ "$el" -ge 1 ]; then
+		eta=$(( el * (total - done) / done ))
+		eta=$(printf '%d:%02d' $((eta / 60)) $((eta % 60)))
+	fi
+	printf '\r\033[K%s: %s, %d%%, ETA %s' "$tool" "$text" $((100 * done / total)) "$eta" >&2
+}
+
+vhm_progress_done() {
+	if vhm_progress_on; then printf '\r\033[K' >&2; fi
+}

@@ -45,3 +45,14 @@ vhm_compare_bin() {
 	fi
 	echo "$bin"
 }
+
+# jq: run_mode(LATENCY_DOC; THROUGHPUT_DOC) -> "quick" or "full". Runs
+# record env.mode; older ones are told by scripts/bench's quick options
+# (vhm-latency -n 500 -w 50, vhm-throughput -k 1,32 -s 64).
+VHM_JQ_RUN_MODE='def run_mode($l; $t):
+	($l.env.mode // $t.env.mode) //
+	(if $l.params != null then
+		(if $l.params.samples == 500 and $l.params.warmup == 50 then "quick" else "full" end)
+	 elif $t.params != null then
+		(if $t.params.batch == [1, 32] and $t.params.frame_size == [64] then "quick" else "full" end)
+	 else "full" end);'

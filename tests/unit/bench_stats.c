@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Percentiles, histogram buckets and confidence intervals on known data. */
+#include <errno.h>
 #include <math.h>
 
 #include "harness.h"
@@ -80,17 +81,17 @@ TEST(histogram_buckets)
 	EXPECT_EQ(h.count[vhm_hist_bucket(5000)], 1u);
 }
 
-TEST(confidence_interval)
+TEST(repetition_range)
 {
-	const double x[] = { 10, 12, 14 };
-	double mean, half;
+	const double x[] = { 14, 10, 12 };
+	double lo, hi;
 
-	vhm_ci95(x, 3, &mean, &half);
-	EXPECT_EQ((int)(mean * 1000), 12000);
-	/* t(2) = 4.303, s = 2, half = 4.303 * 2 / sqrt(3) = 4.9687 */
-	EXPECT_EQ((int)round(half * 1000), 4969);
-	vhm_ci95(x, 1, &mean, &half);
-	EXPECT_EQ((int)half, 0);
+	EXPECT_EQ(vhm_range(x, 3, &lo, &hi), 0);
+	EXPECT_EQ((int)lo, 10);
+	EXPECT_EQ((int)hi, 14);
+	/* One repetition has no spread: no range of width 0. */
+	EXPECT_EQ(vhm_range(x, 1, &lo, &hi), -EINVAL);
+	EXPECT_EQ(vhm_range(x, 0, &lo, &hi), -EINVAL);
 }
 
 TEST_HARNESS_MAIN

@@ -156,11 +156,13 @@ TEST(dashboard_on_the_virtual_clock)
 	EXPECT_EQ(sh("grep -q '<th>p50 (virtual us)</th>' %s && grep -q '<th>frames/virtual s</th>' %s",
 		     page, page), 0);
 	/* the trend: the virtual run alone; every run in a table of its clock */
-	EXPECT_EQ(sh("grep -q 'id=\"trend-note\">The trend plots show the 1 run(s) on the virtual clock' %s",
+	EXPECT_EQ(sh("grep -q 'id=\"trend-note\">The trend plots show the 1 full run(s) on the virtual clock' %s",
 		     page), 0);
 	EXPECT_EQ(sh("grep -q 'round-trip latency (virtual us, log scale)' %s/trend-latency.svg", tmpl), 0);
 	EXPECT_EQ(sh("grep -q '" RUN_A "' %s/trend-latency.svg", tmpl), 1);
-	EXPECT_EQ(sh("grep -q 'id=\"runs\"' %s && grep -q 'id=\"runs-real\"' %s", page, page), 0);
+	/* RUN_A is a quick run (-n 500 -w 50), RUN_B a full one: two tables */
+	EXPECT_EQ(sh("grep -q 'id=\"runs\"' %s && grep -q 'id=\"runs-real-full\"' %s && "
+		     "grep -q 'id=\"runs-real-quick\"' %s", page, page, page), 0);
 
 	/* a baseline on the same clock: a verdict from one run a side */
 	add_virtual_run(_metadata, tmpl, "20261130T030000Z-vm-3858e11");
@@ -171,7 +173,23 @@ TEST(dashboard_on_the_virtual_clock)
 		     page, page), 0);
 	EXPECT_EQ(sh("grep -q '<td>virtual us</td>' %s", page), 0);
 	EXPECT_EQ(sh("grep -q 'id=\"verdict\">0 regression(s), 0 improvement(s)' %s", page), 0);
-	EXPECT_EQ(sh("grep -q 'The trend plots show the 2 run(s)' %s", page), 0);
+	EXPECT_EQ(sh("grep -q 'The trend plots show the 2 full run(s)' %s", page), 0);
+
+	/* a quick run on the same clock stays out of the full runs' trend */
+	add_virtual_run(_metadata, tmpl, "20261130T020000Z-vm-quick");
+	ASSERT_EQ(sh("cd %s/20261130T020000Z-vm-quick && for f in latency.json throughput.json; do "
+		     "jq '.env.mode = \"quick\"' $f > $f.new && mv $f.new $f; done", tmpl), 0);
+	ASSERT_EQ(sh("VHM_RESULTS=%s '%s/scripts/dashboard' > /dev/null 2>&1", tmpl, top), 0);
+	EXPECT_EQ(sh("grep -q 'The trend plots show the 2 full run(s)' %s", page), 0);
+	EXPECT_EQ(sh("grep -q '20261130T020000Z-vm-quick' %s/trend-latency.svg", tmpl), 1);
+	EXPECT_EQ(sh("grep -q 'id=\"runs-virtual-quick\"' %s", page), 0);
+	EXPECT_EQ(sh("jq -e '.mode == \"quick\"' %s/20261130T020000Z-vm-quick/params.json > /dev/null",
+		     tmpl), 0);
+	EXPECT_EQ(sh("grep -v '^#' %s/20261130T020000Z-vm-quick/metrics.prom | grep -vq 'mode=\"quick\"'",
+		     tmpl), 1);
+	/* the repetitions' spread as min - max, never a t interval */
+	EXPECT_EQ(sh("grep -Eq '<td>[0-9.]+ - [0-9.]+</td>' %s", page), 0);
+	EXPECT_EQ(sh("grep -q 'plusmn' %s", page), 1);
 	sh("rm -rf %s", tmpl);
 }
 

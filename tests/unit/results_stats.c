@@ -225,6 +225,37 @@ TEST(cli_exit_status)
 	EXPECT_EQ(system(args), 0);
 }
 
+/*
+ * One number per name: base and new are the runs' own p50s (all samples
+ * merged, as their tables show), not the median of the repetitions' p50s.
+ */
+TEST(cli_shows_the_merged_p50)
+{
+	char tmpl[] = "/tmp/vhm-cmp-XXXXXX", a[256], args[2048];
+	double x[3] = { 100000, 200000, 600000 };
+
+	ASSERT_NE(mkdtemp(tmpl), NULL);
+	snprintf(a, sizeof(a), "%s/a", tmpl);
+	write_run(a, x, 3);
+	snprintf(args, sizeof(args), "cd %s && jq '.results[0].summary = {\"p50_ns\": 150000, "
+		 "\"p99_ns\": 900000}' latency.json > l && mv l latency.json", a);
+	ASSERT_EQ(system(args), 0);
+	snprintf(args, sizeof(args), "-j %s/c.json %s %s", tmpl, a, a);
+	EXPECT_EQ(run_compare(args), 0);
+	snprintf(args, sizeof(args), "jq -e '.metrics[] | select(.key == \"latency.vhost-mdev.p50\") | "
+		 ".base_value == 150 and .new_value == 150 and .base_median == 200' %s/c.json > /dev/null",
+		 tmpl);
+	EXPECT_EQ(system(args), 0);
+	/* pooled runs have no one merged figure: the median of the repetitions */
+	snprintf(args, sizeof(args), "-j %s/c.json %s,%s %s", tmpl, a, a, a);
+	EXPECT_EQ(run_compare(args), 0);
+	snprintf(args, sizeof(args), "jq -e '.metrics[] | select(.key == \"latency.vhost-mdev.p50\") | "
+		 ".base_value == 200 and .new_value == 150' %s/c.json > /dev/null", tmpl);
+	EXPECT_EQ(system(args), 0);
+	snprintf(args, sizeof(args), "rm -rf %s", tmpl);
+	EXPECT_EQ(system(args), 0);
+}
+
 TEST(cli_virtual_clock)
 {
 	char tmpl[] = "/tmp/vhm-cmp-XXXXXX", a[256], b[256], c[256], r[256], args[1024];

@@ -42,6 +42,19 @@ static struct vhm_metric *metric_get(struct vhm_metric_set *s, const char *key,
 	return m;
 }
 
+double vhm_metric_shown(const struct vhm_metric *m, double median)
+{
+	return (m->merged_runs == 1 && m->merged > 0 ? m->merged : median) * m->scale;
+}
+
+static void metric_merged(struct vhm_metric *m, double v)
+{
+	if (v > 0) {
+		m->merged = v;
+		m->merged_runs++;
+	}
+}
+
 static int metric_add(struct vhm_metric *m, double v)
 {
 	if (m->n == m->cap) {
@@ -143,6 +156,7 @@ static int load_latency(struct vhm_metric_set *s, json_t *doc)
 				       1e-3, VHM_CMP_LOWER_IS_BETTER);
 			if (!m)
 				return -ENOMEM;
+			metric_merged(m, num(json_object_get(res, "summary"), pct[p].field));
 			json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
 				double v = num(rep, pct[p].field);
 
@@ -175,6 +189,7 @@ static int load_throughput(struct vhm_metric_set *s, json_t *doc)
 			       1e-3, VHM_CMP_HIGHER_IS_BETTER);
 		if (!m)
 			return -ENOMEM;
+		metric_merged(m, num(res, "frames_per_s"));
 		json_array_foreach(json_object_get(res, "repetitions"), r, rep) {
 			double v = num(rep, "frames_per_s");
 
@@ -185,18 +200,88 @@ static int load_throughput(struct vhm_metric_set *s, json_t *doc)
 	return 0;
 }
 
+/* One fio metric of one job, path and direction: repetitions and merged. */
+static int load_fio_metric(struct vhm_metric_set *s, json_t *doc, json_t *side,
+			   const char *id, const char *what, const char *field,
+			   double merged)
+{
+	bool iops = !strcmp(field, "iops");
+	char key[128], label[128];
+	struct vhm_metric *m;
+	json_t *rep;
+	size_t r;
+
+	snprintf(key, sizeof(key), "fio.%s.%s", id, what);
+	snprintf(label, sizeof(label), "fio %s %s", what, id);
+	m = metric_get(s, key, label,
+		       iops ? time_unit(doc, "IOPS", "IOPS/virtual s") :
+			      time_unit(doc, "us", "virtual us"),
+		       iops ? 1 : 1e-3,
+		       iops ? VHM_CMP_HIGHER_IS_BETTER : VHM_CMP_LOWER_IS_BETTER);
+	if (!m)
+		return -ENOMEM;
+	m->noisy = true;
+	metric_merged(m, merged);
+	json_array_foreach(json_object_get(side, "repetitions"), r, rep) {
+		double v = num(rep, field);
+
+		if (v > 0 && metric_add(m, v))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * fio.json: IOPS and total latency (lat) p50 and p99 per job section, path
+ * and direction, keyed fio.<section>.<path>-<engine>.<dir>.<metric>. A
+ * fio.json from before repetitions were recorded adds nothing.
+ */
+static int load_fio(struct vhm_metric_set *s, json_t *doc)
+{
+	static const char *const dirs[] = { "read", "write" };
+	size_t i;
+	json_t *res;
+	int err = 0;
+
+	json_array_foreach(json_object_get(doc, "results"), i, res) {
+		const char *sec = json_string_value(json_object_get(res, "section"));
+		const char *path = json_string_value(json_object_get(res, "path"));
+		const char *eng = json_string_value(json_object_get(res, "engine"));
+
+		for (size_t d = 0; d < 2 && !err && sec && path && eng; d++) {
+			json_t *side = json_object_get(res, dirs[d]);
+			json_t *lat = json_object_get(side, "lat_ns");
+			char id[96];
+
+			if (!json_is_array(json_object_get(side, "repetitions")))
+				continue;
+			snprintf(id, sizeof(id), "%s.%s-%s.%s", sec, path, eng, dirs[d]);
+			err = load_fio_metric(s, doc, side, id, "iops", "iops", num(side, "iops"));
+			if (!err && lat)
+				err = load_fio_metric(s, doc, side, id, "lat_p50", "lat_p50_ns",
+						      num(lat, "p50"));
+			if (!err && lat)
+				err = load_fio_metric(s, doc, side, id, "lat_p99", "lat_p99_ns",
+						      num(lat, "p99"));
+		}
+	}
+	return err;
+}
+
 int vhm_metrics_load(struct vhm_metric_set *s, const char *dir)
 {
 	json_t *lat = load_doc(dir, "latency.json", "vhm-latency");
 	json_t *tput = load_doc(dir, "throughput.json", "vhm-throughput");
+	json_t *fio = load_doc(dir, "fio.json", "fio");
 	int ret = 0;
 
-	if (json_is_null(lat) || json_is_null(tput)) {
+	if (json_is_null(lat) || json_is_null(tput) || json_is_null(fio)) {
 		ret = -EINVAL;
 		goto out;
 	}
-	if (!lat && !tput) {
-		fprintf(stderr, "vhm-compare: %s: no latency.json or throughput.json\n", dir);
+	if (!lat && !tput && !fio) {
+		fprintf(stderr, "vhm-compare: %s: no latency.json, throughput.json or fio.json\n",
+			dir);
 		return -ENOENT;
 	}
 	if (!s->params)
@@ -213,11 +298,18 @@ int vhm_metrics_load(struct vhm_metric_set *s, const char *dir)
 		note_clock(s, tput);
 		ret = load_throughput(s, tput);
 	}
+	if (!ret && fio) {
+		if (!json_object_get(s->params, "fio"))
+			json_object_set(s->params, "fio", json_object_get(fio, "params"));
+		note_clock(s, fio);
+		ret = load_fio(s, fio);
+	}
 	if (!ret)
 		s->runs++;
 out:
 	json_decref(lat);
 	json_decref(tput);
+	json_decref(fio);
 	return ret;
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Metrics of a benchmark run (results/<run-id>/latency.json and
- * throughput.json, docs/results-schema.md) as per-repetition values, keyed
- * so that two runs line up: latency.<backend>.p50, latency.<backend>.p99,
- * throughput.<backend>.b<batch>.s<frame>.d<depth>.
+ * Metrics of a benchmark run (results/<run-id>/latency.json,
+ * throughput.json and fio.json, docs/results-schema.md) as per-repetition
+ * values, keyed so that two runs line up: latency.<backend>.p50,
+ * latency.<backend>.p99, throughput.<backend>.b<batch>.s<frame>.d<depth>,
+ * fio.<section>.<path>-<engine>.<dir>.{iops,lat_p50,lat_p99}.
  */
 #ifndef VHM_CMP_LOAD_H
 #define VHM_CMP_LOAD_H
@@ -20,9 +21,29 @@ struct vhm_metric {
 	const char *unit;	/* of the displayed value */
 	double scale;		/* displayed = value * scale */
 	enum vhm_cmp_better better;
+	/*
+	 * Not deterministic on the virtual clock either (fio: an A/A pair of
+	 * virtual runs differed by up to 18%): compared only when a -m glob
+	 * names it, and always by the rank test over repetitions.
+	 */
+	bool noisy;
 	double *v;		/* one value per repetition */
 	size_t n, cap;
+	/*
+	 * The run's own figure: the percentile of all repetitions' samples
+	 * merged, frames/s of all repetitions pooled; what its tables show.
+	 * Only one run's: merged_runs > 1 (pooled runs) leaves the median of
+	 * the repetitions to show.
+	 */
+	double merged;
+	unsigned int merged_runs;
 };
+
+/*
+ * The value to show for a side: the run's merged figure, or with several
+ * runs pooled the median of the repetitions (median). Scaled for display.
+ */
+double vhm_metric_shown(const struct vhm_metric *m, double median);
 
 struct vhm_metric_set {
 	struct vhm_metric *m;

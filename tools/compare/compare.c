@@ -40,12 +40,16 @@ static void usage(FILE *f)
 "\n"
 "Compares two benchmark runs (results/<run-id> directories; a comma list\n"
 "pools the repetitions of several runs) metric by metric: latency p50 and\n"
-"p99 per backend, frames/s per throughput point.\n"
+"p99 per backend, frames/s per throughput point, fio IOPS and total\n"
+"latency (lat) p50 and p99 per job, path and direction.\n"
 "\n"
 "  -a, --alpha A        family-wise error rate (default 0.05)\n"
 "  -e, --min-effect PCT smallest change that counts, in percent (default 5)\n"
 "  -m, --metric GLOB    compare only metrics whose key matches (repeatable),\n"
-"                       e.g. 'latency.*.p50' or 'throughput.vhost-mdev.*'\n"
+"                       e.g. 'latency.*.p50' or 'throughput.vhost-mdev.*';\n"
+"                       fio's metrics only when named ('fio.*'): they are\n"
+"                       not deterministic, even on the virtual clock, and\n"
+"                       take the rank test over repetitions there too\n"
 "  -j, --json FILE      also write the comparison as JSON\n"
 "  -t, --threshold PCT  virtual clock: smallest change that counts, in\n"
 "                       percent (default 1)\n"
@@ -63,6 +67,11 @@ static void usage(FILE *f)
 "the threshold on. Repetitions that differ within a side are reported.\n"
 "Virtual time counts instructions (2^shift ns each): it measures path\n"
 "length, not caches, memory or contention.\n"
+"\n"
+"base and new are each run's own figures (p50 of all its samples merged,\n"
+"frames/s of all its repetitions pooled), as its tables show them; with\n"
+"several runs pooled on a side, the median of the repetitions. The change\n"
+"and its interval come from the repetitions as described above.\n"
 "\n"
 "Exit 1 on a regression, 2 on bad input, else 0.\n");
 }
@@ -86,14 +95,35 @@ static int load_side(struct vhm_metric_set *s, const char *list, json_t *names)
 	return ret;
 }
 
-static bool selected(const char *key, char **globs, int nglobs)
+static bool matches(const char *key, char **globs, int nglobs)
 {
-	if (!nglobs)
-		return true;
 	for (int i = 0; i < nglobs; i++)
 		if (!fnmatch(globs[i], key, 0))
 			return true;
 	return false;
+}
+
+/* Every metric by default, but a noisy one only when a glob names it. */
+static bool selected(const struct vhm_metric *m, char **globs, int nglobs)
+{
+	if (!nglobs)
+		return !m->noisy;
+	return matches(m->key, globs, nglobs);
+}
+
+/* The metrics selected are all noisy: the rank test, whatever the clock. */
+static bool only_noisy(const struct vhm_metric_set *s, char **globs, int nglobs)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!selected(&s->m[i], globs, nglobs))
+			continue;
+		if (!s->m[i].noisy)
+			return false;
+		any = true;
+	}
+	return any;
 }
 
 /* Warn when the two sides ran with different options. */
@@ -156,9 +186,11 @@ static void compare_one_exact(const struct vhm_metric *b, const struct vhm_metri
 		t->improvements++;
 	if (!quiet || r.verdict == VHM_CMP_REGRESSION)
 		printf("%-52s %10.2f %10.2f %+7.2f%% %8.3f%%  %s\n", label,
-		       r.base_median * b->scale, r.new_median * n->scale,
+		       vhm_metric_shown(b, r.base_median), vhm_metric_shown(n, r.new_median),
 		       pct(r.change), pct(r.spread), verdict);
-	json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:f, s:s}",
+	json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:s}",
+		"base_value", vhm_metric_shown(b, r.base_median),
+		"new_value", vhm_metric_shown(n, r.new_median),
 		"base_median", r.base_median * b->scale,
 		"new_median", r.new_median * n->scale,
 		"change_pct", pct(r.change), "spread_pct", pct(r.spread),
@@ -185,7 +217,8 @@ static int compare_exact(const struct vhm_metric_set *base, const struct vhm_met
 		const struct vhm_metric *n = vhm_metrics_find(cur, b->key);
 		json_t *o;
 
-		if (!n || !selected(b->key, globs, nglobs))
+		/* Noisy metrics are never judged from one repetition. */
+		if (!n || b->noisy || !selected(b, globs, nglobs))
 			continue;
 		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "key", b->key, "label", b->label,
 			      "unit", b->unit,
@@ -303,7 +336,7 @@ int main(int argc, char **argv)
 	check_params(base.params, cur.params);
 	if (check_clocks(&base, &cur))
 		return EXIT_USAGE;
-	if (vhm_metrics_virtual(&base)) {
+	if (vhm_metrics_virtual(&base) && !only_noisy(&base, globs, nglobs)) {
 		c = compare_exact(&base, &cur, globs, nglobs, threshold, quiet, json_out,
 				  bnames, nnames);
 		vhm_metrics_free(&base);
@@ -315,11 +348,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < base.n; i++) {
 		struct vhm_metric *b = &base.m[i], *n = vhm_metrics_find(&cur, b->key);
 
-		if (n && selected(b->key, globs, nglobs) && b->n >= 2 && n->n >= 2)
+		if (n && selected(b, globs, nglobs) && b->n >= 2 && n->n >= 2)
 			family++;
 	}
 	if (!family) {
-		fprintf(stderr, "vhm-compare: no metric with 2 or more repetitions on both sides\n");
+		fprintf(stderr, "vhm-compare: no metric with 2 or more repetitions on both sides%s\n",
+			only_noisy(&base, globs, nglobs) ? " (fio's metrics are not deterministic, "
+			"even on the virtual clock: run fio with repetitions, e.g. "
+			"BENCH_ARGS=\"-F '-R 5'\")" : "");
 		return EXIT_USAGE;
 	}
 	opts.family = family;
@@ -335,7 +371,7 @@ int main(int argc, char **argv)
 		const char *verdict;
 		json_t *o;
 
-		if (!n || !selected(b->key, globs, nglobs))
+		if (!n || !selected(b, globs, nglobs))
 			continue;
 		snprintf(label, sizeof(label), "%s (%s)", b->label, b->unit);
 		o = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I}", "key", b->key, "label", b->label,
@@ -365,9 +401,11 @@ int main(int argc, char **argv)
 		}
 		if (!quiet || r.verdict == VHM_CMP_REGRESSION)
 			printf("%-52s %10.2f %10.2f %+7.1f%% %20s %7.4f  %s\n", label,
-			       r.base_median * b->scale, r.new_median * n->scale, pct(r.change),
-			       ci, r.p_value, verdict);
-		json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:b, s:b, s:i, s:s}",
+			       vhm_metric_shown(b, r.base_median), vhm_metric_shown(n, r.new_median),
+			       pct(r.change), ci, r.p_value, verdict);
+		json_object_update_new(o, json_pack("{s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:f, s:f, s:b, s:b, s:i, s:s}",
+			"base_value", vhm_metric_shown(b, r.base_median),
+			"new_value", vhm_metric_shown(n, r.new_median),
 			"base_median", r.base_median * b->scale,
 			"new_median", r.new_median * n->scale,
 			"change_pct", pct(r.change),
@@ -383,6 +421,10 @@ int main(int argc, char **argv)
 	       "%d regression%s, %d improvement%s\n",
 	       family, 100 * (1 - opts.alpha / family), 100 * (1 - opts.alpha), pct(opts.min_effect),
 	       regressions, regressions == 1 ? "" : "s", improvements, improvements == 1 ? "" : "s");
+	printf("compare: base and new are %s; change and CI are Hodges-Lehmann and Moses "
+	       "over the repetitions\n", base.runs == 1 && cur.runs == 1 ?
+	       "each run's own figures (p50 of its samples merged, frames/s pooled)" :
+	       "per side the run's own figure, or the median of the repetitions where runs are pooled");
 	if (too_few)
 		printf("compare: %u metric%s cannot reach that confidence: use %u or more "
 		       "repetitions a side (pool runs with BASE=a,b,c)\n",
