@@ -299,6 +299,15 @@ vhm_tput_peer(const struct vhm_tput_point *pts, int n, const struct vhm_tput_poi
 	return NULL;
 }
 
+/* Frames per kick or interrupt; "none" when there was no such event. */
+static const char *vhm_per_event(char *buf, double per, double events_ps)
+{
+	if (events_ps <= 0)
+		return "none";
+	snprintf(buf, 16, "%.2f", per);
+	return buf;
+}
+
 static void vhm_tput_print(const struct vhm_tput_point *pts, int n)
 {
 	const char *per_s = vhm_unit_per_s(&env);
@@ -314,7 +323,7 @@ static void vhm_tput_print(const struct vhm_tput_point *pts, int n)
 	       "f/kick", "f/irq", "/vh-net", "/floor");
 	for (int i = 0; i < n; i++) {
 		const struct vhm_tput_point *p = &pts[i], *net, *floor;
-		char rn[16] = "", rf[16] = "";
+		char rn[16] = "", rf[16] = "", fk[16], fi[16];
 
 		if (!p->ok) {
 			printf("%-20s %5u %5u %5u %11s\n", p->backend, p->batch,
@@ -327,9 +336,10 @@ static void vhm_tput_print(const struct vhm_tput_point *pts, int n)
 			snprintf(rn, sizeof(rn), "%.2fx", p->fps / net->fps);
 		if (floor && floor != p && floor->fps > 0)
 			snprintf(rf, sizeof(rf), "%.2fx", p->fps / floor->fps);
-		printf("%-20s %5u %5u %5u %11.0f %8.3f %10.0f %10.0f %7.2f %7.2f %8s %8s\n",
+		printf("%-20s %5u %5u %5u %11.0f %8.3f %10.0f %10.0f %7s %7s %8s %8s\n",
 		       p->backend, p->batch, p->frame, p->depth, p->fps, p->gbps,
-		       p->kicks_ps, p->irqs_ps, p->per_kick, p->per_irq, rn, rf);
+		       p->kicks_ps, p->irqs_ps, vhm_per_event(fk, p->per_kick, p->kicks_ps),
+		       vhm_per_event(fi, p->per_irq, p->irqs_ps), rn, rf);
 	}
 }
 
