@@ -40,7 +40,7 @@ complete() {
 complete && exit 0
 
 # One build at a time; a second caller waits, then finds it complete.
-mkdir -p "$VHM_CACHE/kernel"
+vhm_mkdir "$VHM_CACHE/kernel"
 exec 9> "$VHM_CACHE/kernel/.$abi.lock"
 if ! flock -n 9; then
 	vhm_info "WAIT    another build of $abi is running"

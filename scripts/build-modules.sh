@@ -21,7 +21,7 @@ fi
 [ -f "$kdir/vmlinux" ] || vhm_die "no $kdir/vmlinux: run 'make kernel-cache KERNEL=$VHM_KERNEL'"
 
 # Kbuild writes beside its sources: mirror SRC into OUT as symlinks.
-mkdir -p "$out"
+vhm_mkdir "$out"
 (cd "$src" && find . -type d) | while read -r d; do mkdir -p "$out/$d"; done
 (cd "$src" && find . -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \)) |
 while read -r f; do

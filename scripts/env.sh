@@ -2,11 +2,25 @@
 # shellcheck shell=bash
 
 VHM_TOP=${VHM_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-VHM_OUT=${VHM_OUT:-$VHM_TOP/.output}
+VHM_OUT=${VHM_OUT:-${OUT:-$VHM_TOP/.output}}
 VHM_CACHE=${VHM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vhost-mdev-bench}
 
 vhm_die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 vhm_info() { [ -n "${VHM_QUIET:-}" ] || echo "  $*" >&2; }
+
+# mkdir -p DIR..., or one message that says which folder and what to do
+# (a user such as nobody has HOME=/nonexistent).
+vhm_mkdir() {
+	local d
+	for d in "$@"; do
+		mkdir -p "$d" 2>/dev/null && [ -w "$d" ] && continue
+		case "$d" in
+		"$VHM_CACHE"*) vhm_die "cannot create or write $d (the kernel cache, under HOME=$HOME): set VHM_CACHE to a folder you can write, e.g. VHM_CACHE=/tmp/vhm-cache" ;;
+		"$VHM_OUT"*) vhm_die "cannot create or write $d (build outputs): run as the owner of $VHM_TOP, or set OUT to a folder you can write" ;;
+		*) vhm_die "cannot create or write $d" ;;
+		esac
+	done
+}
 
 # The guest kernel: KERNEL=6.1 (the default: Debian's stock kernel that
 # linux-headers-amd64 points at) or KERNEL=debug (built from linux-source-6.1

@@ -93,7 +93,7 @@ build_initramfs() {
 	rm -rf "$root"
 }
 
-mkdir -p "$VHM_CACHE"
+vhm_mkdir "$VHM_CACHE"
 if [ "$VHM_KERNEL" != debug ]; then
 	fetch_image
 	extract_vmlinux
