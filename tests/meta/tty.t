@@ -60,8 +60,14 @@ show_pane() { tm capture-pane -p -t vhm -S -300 | grep -v '^$' | tail -n 15 | se
 # guest-run or QEMU processes of the run with console log $1.
 left() { pgrep -f -- "$1" | tr '\n' ' '; }
 
+# A clean environment, but the project's own settings (a user whose HOME
+# is not writable sets VHM_CACHE).
+keep=
+for v in VHM_CACHE XDG_CACHE_HOME OUT KERNEL; do
+	[ -n "${!v:-}" ] && keep+=" $v=$(printf %q "${!v}")"
+done
 tm new-session -d -s vhm -x 160 -y 50 \
-	"env -i HOME=$HOME PATH=$PATH TERM=xterm PS1='tty\$ ' bash --norc --noprofile -i"
+	"env -i HOME=$HOME PATH=$PATH TERM=xterm$keep PS1='tty\$ ' bash --norc --noprofile -i"
 send "cd $(printf %q "$top"); PROMPT_COMMAND='echo \$? > $d/status'"
 status_within 10 >/dev/null || { echo "Bail out! no shell in the tmux pane"; exit 1; }
 run "stty -g > $d/stty.before"
