@@ -97,10 +97,23 @@ if [ -x "$top/scripts/vhm-modules" ] && [ -f "$kmods/kernel/vhost_mdev.ko" ]; th
 	fi
 fi
 
+# Run one test binary in its own session, then kill whatever it left there
+# (a bpftrace child of a test killed by its alarm, say): a leftover holding
+# the output pipe would otherwise stall the whole suite.
+run_test() {
+	local sid=/tmp/vhm-suite.sid rc
+
+	setsid -w bash -c 'echo $$ > "$0"; exec timeout -k 5 "$1" "$2"' \
+		"$sid" "$per_test_timeout" "$1"
+	rc=$?
+	pkill -KILL -s "$(cat "$sid")" 2>/dev/null
+	return $rc
+}
+
 for t in "${tests[@]}"; do
 	name=$(basename "$t")
 	echo "# $name"
-	timeout -k 5 "$per_test_timeout" "$t" 2>&1 |
+	run_test "$t" 2>&1 |
 		sed -u -E "s/^(ok|not ok) ([0-9]+) /\1 \2 $name: /" | tee /tmp/vhm-suite.out
 	rc=${PIPESTATUS[0]}
 	grep -q '^not ok' /tmp/vhm-suite.out && failed=1
