@@ -82,7 +82,9 @@ modules: kernel-cache
 	$(Q)abi=$$(. scripts/env.sh && vhm_kernel_abi) || exit 1; \
 	for d in $(dir $(KMOD_DIRS)); do \
 		scripts/build-modules.sh $$d $(OUT)/modules/$$abi/$$d || exit 1; \
-	done
+	done; \
+	VHM_TRACE_PAD=y scripts/build-modules.sh kernel \
+		$(OUT)/modules/$$abi/kernel-tracepad || exit 1
 
 # --- tests -----------------------------------------------------------------
 

@@ -4,7 +4,7 @@
 
 BPF_TOOLS := vhmtrace vhmlat vhmtop
 BPF_OUT := $(OUT)/bpf
-BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_x86
+BPF_CFLAGS := -g -O2 -Wall -target bpf -mcpu=v3 -D__TARGET_ARCH_x86
 BPF_HDRS := $(wildcard bpf/*.h)
 BPF_LIBS := -static -lbpf -lelf -lz -ljansson
 
@@ -30,7 +30,7 @@ $(BPF_OUT)/%.skel.h: $(BPF_OUT)/%.bpf.o
 $(BPF_OUT)/%.o: bpf/%.c $(BPF_HDRS) | deps
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -I$(BPF_OUT) -Ibpf -c $< -o $@
 
 # A tool's loader includes its skeleton.
 $(foreach t,$(BPF_TOOLS),$(eval $(BPF_OUT)/$(t).o: $(BPF_OUT)/$(t).skel.h))

@@ -11,15 +11,54 @@
 #include <linux/types.h>
 #include "vhm_common.h"
 
+struct vhm_filter vhm_filter = { .dev = -1, .vq = -1, .pid = -1 };
 bool vhm_verbose;
 volatile bool vhm_exiting;
 enum vhm_attach_mode vhm_mode = VHM_ATTACH_AUTO;
 
 enum { VHM_OPT_FALLBACK = 0x100, VHM_OPT_BTF };
 
+static const struct argp_option vhm_filter_opts[] = {
+	{ "dev", 'd', "DEV", 0, "Only this device (its vhost/id)", 0 },
+	{ "vq", 'q', "VQ", 0, "Only this virtqueue (and no device-wide events)", 0 },
+	{ "pid", 'p', "PID", 0, "Only devices this process drives", 0 },
+	{ "comm", 'c', "COMM", 0, "Only devices a task of this name drives", 0 },
+	{},
+};
+
+static error_t vhm_filter_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'd':
+		vhm_filter.dev = vhm_parse_num(arg, "device", 0, UINT32_MAX,
+					       state);
+		break;
+	case 'q':
+		vhm_filter.vq = vhm_parse_num(arg, "vq", 0, 0xfffe, state);
+		break;
+	case 'p':
+		vhm_filter.pid = vhm_parse_num(arg, "PID", 1, INT32_MAX, state);
+		break;
+	case 'c':
+		if (!*arg || strlen(arg) >= sizeof(vhm_filter.comm))
+			argp_error(state, "invalid COMM '%s' (1 to %zu characters, as in /proc/PID/comm)",
+				   arg, sizeof(vhm_filter.comm) - 1);
+		strcpy(vhm_filter.comm, arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const struct argp vhm_filter_argp = {
+	.options = vhm_filter_opts,
+	.parser = vhm_filter_parse,
+};
+
 static const struct argp_option vhm_common_opts[] = {
 	{ "fallback", VHM_OPT_FALLBACK, NULL, 0,
-	  "Attach raw tracepoints and kprobes (no module BTF needed)", 0 },
+	  "Attach tracepoints and kprobes (no module BTF needed)", 0 },
 	{ "btf", VHM_OPT_BTF, NULL, 0,
 	  "Require tp_btf and fentry programs (module BTF)", 0 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf messages", 0 },
@@ -54,7 +93,8 @@ static const struct argp vhm_common_argp = {
 };
 
 const struct argp_child vhm_argp_children[] = {
-	{ &vhm_common_argp, 0, "Attaching and output:", 0 },
+	{ &vhm_filter_argp, 0, "Filters:", 0 },
+	{ &vhm_common_argp, 0, "Attaching:", 0 },
 	{},
 };
 
@@ -79,6 +119,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	if (level == LIBBPF_DEBUG && !vhm_verbose)
 		return 0;
 	if (level == LIBBPF_INFO && !vhm_verbose)
+		return 0;
+	/* Unprivileged, libbpf's guesses mislead: one hint says it all. */
+	if (geteuid() && !vhm_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
@@ -113,7 +156,7 @@ bool vhm_have_module_btf(void)
 
 const char *vhm_mode_name(enum vhm_attach_mode mode)
 {
-	return mode == VHM_ATTACH_BTF ? "tp_btf/fentry" : "raw_tp/kprobe";
+	return mode == VHM_ATTACH_BTF ? "tp_btf/fentry" : "tracepoint/kprobe";
 }
 
 static bool prog_is_btf(const struct bpf_program *prog)
@@ -136,12 +179,104 @@ int vhm_choose_programs(struct bpf_object *obj, enum vhm_attach_mode mode)
 	if (mode == VHM_ATTACH_AUTO)
 		mode = btf ? VHM_ATTACH_BTF : VHM_ATTACH_FALLBACK;
 	if (mode == VHM_ATTACH_FALLBACK && !btf && vhm_verbose)
-		fprintf(stderr, "no BTF for %s: using raw tracepoints and kprobes\n",
+		fprintf(stderr, "no BTF for %s: using tracepoints and kprobes\n",
 			VHM_MODULE);
 	bpf_object__for_each_program(prog, obj)
-		bpf_program__set_autoload(prog, prog_is_btf(prog) ==
-					  (mode == VHM_ATTACH_BTF));
+		if (prog_is_btf(prog) != (mode == VHM_ATTACH_BTF))
+			bpf_program__set_autoload(prog, false);
 	return mode;
+}
+
+void vhm_skip_programs(struct bpf_object *obj, const char *name)
+{
+	static const char *const prefixes[] = { "btf_", "fb_", "kp_" };
+	struct bpf_program *prog;
+	char full[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		snprintf(full, sizeof(full), "%s%s", prefixes[i], name);
+		prog = bpf_object__find_program_by_name(obj, full);
+		if (prog)
+			bpf_program__set_autoload(prog, false);
+	}
+}
+
+static const char *const vhm_field_names[VHM_F_MAX] = {
+	[VHM_F_DEV] = "dev",		[VHM_F_VQ] = "vq",
+	[VHM_F_IDX] = "idx",		[VHM_F_COUNT] = "count",
+	[VHM_F_VALUE] = "value",	[VHM_F_OLD] = "old",
+	[VHM_F_NEW] = "new",		[VHM_F_RET] = "ret",
+	[VHM_F_FEATURES] = "features",	[VHM_F_WRITE] = "write",
+	[VHM_F_OFF] = "off",		[VHM_F_LEN] = "len",
+	[VHM_F_IOVA] = "iova",		[VHM_F_PAGES] = "pages",
+	[VHM_F_ERR] = "err",		[VHM_F_PUBLISHED] = "published",
+};
+
+static FILE *open_format(int ev)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[256];
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(path, sizeof(path), "%s/events/%s/%s_%s/format",
+			 roots[i], VHM_MODULE, VHM_MODULE,
+			 vhm_event_names[ev]);
+		f = fopen(path, "r");
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/*
+ * The offset of every field the event's record has, from lines like
+ * "\tfield:u32 dev;\toffset:8;\tsize:4;\tsigned:0;".
+ */
+static int read_format(int ev, volatile __u16 *off)
+{
+	char line[256], name[64];
+	unsigned int o;
+	FILE *f = open_format(ev);
+	int i;
+
+	if (!f) {
+		fprintf(stderr, "cannot read the format of event %s_%s: is tracefs mounted (mount -t tracefs nodev /sys/kernel/tracing)?\n",
+			VHM_MODULE, vhm_event_names[ev]);
+		return -ENOENT;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *field = strstr(line, "field:"), *semi, *sp;
+
+		if (!field || !(semi = strchr(field, ';')))
+			continue;
+		*semi = 0;
+		sp = strrchr(field, ' ');
+		if (!sp || sscanf(semi + 1, " offset:%u;", &o) != 1)
+			continue;
+		snprintf(name, sizeof(name), "%s", sp + 1);
+		for (i = 0; i < VHM_F_MAX; i++)
+			if (!strcmp(name, vhm_field_names[i]))
+				off[i] = o;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int read_formats(volatile __u16 (*rec_off)[VHM_F_MAX])
+{
+	int ev, err;
+
+	for (ev = 0; ev < VHM_EV_MAX; ev++) {
+		err = read_format(ev, rec_off[ev]);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 long vhm_parse_num(const char *arg, const char *what, long min, long max,
@@ -157,28 +292,57 @@ long vhm_parse_num(const char *arg, const char *what, long min, long max,
 	return v;
 }
 
-int vhm_load_attach(struct bpf_object_skeleton *skel,
-		    enum vhm_attach_mode mode, const char *what)
+void vhm_permission_hint(int err)
+{
+	if ((err == -EPERM || err == -EACCES) && geteuid())
+		fprintf(stderr, "tracing needs root (or CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE): try sudo\n");
+}
+
+int vhm_load(struct bpf_object_skeleton *skel, enum vhm_attach_mode mode,
+	     volatile __u16 (*rec_off)[VHM_F_MAX])
 {
 	int chosen, err;
 
 	chosen = vhm_choose_programs(*skel->obj, mode);
 	if (chosen < 0)
 		return -EINVAL;
+	if (chosen == VHM_ATTACH_FALLBACK) {
+		err = read_formats(rec_off);
+		if (err)
+			return err;
+	}
 	err = bpf_object__load_skeleton(skel);
 	if (err) {
 		fprintf(stderr, "failed to load BPF programs: %s\n", strerror(-err));
+		vhm_permission_hint(err);
 		return err;
 	}
-	err = bpf_object__attach_skeleton(skel);
+	return chosen;
+}
+
+int vhm_attach(struct bpf_object_skeleton *skel, enum vhm_attach_mode chosen,
+	       const char *what)
+{
+	int err = bpf_object__attach_skeleton(skel);
+
 	if (err) {
 		fprintf(stderr, "failed to attach BPF programs (%s): %s\n",
 			vhm_mode_name(chosen), strerror(-err));
+		vhm_permission_hint(err);
 		return err;
 	}
 	fprintf(stderr, "Tracing vhost_mdev %s (%s)... Hit Ctrl-C to end.\n",
 		what, vhm_mode_name(chosen));
 	return 0;
+}
+
+int vhm_load_attach(struct bpf_object_skeleton *skel,
+		    enum vhm_attach_mode mode, const char *what,
+		    volatile __u16 (*rec_off)[VHM_F_MAX])
+{
+	int chosen = vhm_load(skel, mode, rec_off);
+
+	return chosen < 0 ? chosen : vhm_attach(skel, chosen, what);
 }
 
 const char *vhm_event_name(int type)

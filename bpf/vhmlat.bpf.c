@@ -1,49 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * In-kernel latency of the vhost_mdev data and control paths, as log-linear
- * histograms per (device, vq): kick wake-up to call signal, kick to the
- * parent starting the ring, and SET_STATE ioctl duration.
+ * histograms: kick to the interrupt that answers it, split at the parent's
+ * processing start, and SET_STATE duration. Only the events the asked kinds
+ * need are attached (the loader decides); state and histograms are in
+ * arrays, the histograms behind a map-in-map the loader swaps to read an
+ * interval whole.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "vhmlat.h"
-#include "vhm_attach.bpf.h"
+#include "vhm_tp.bpf.h"
+#include "vhm_filter.bpf.h"
 
-/* _IOW(0xAF, 0x90, __u32): VHOST_MDEV_SET_STATE of linux/vhost_mdev.h. */
-#define VHOST_MDEV_SET_STATE_CMD 0x4004af90U
+const volatile bool split_dev;
+const volatile bool split_vq;
+/* The process event is attached: pair through it (all three kinds). */
+const volatile bool with_process;
+const volatile __u32 kinds = ~0U;
+/* VHOST_MDEV_SET_STATE, from the uapi header, set by the loader. */
+const volatile __u32 set_state_cmd;
 
-const volatile __s64 targ_dev = -1;
-const volatile __s32 targ_vq = -1;
+/*
+ * Pairing state of a vq: the oldest kick not yet answered, packed with the
+ * vq's publication count at the kick (the kick, process and call events
+ * carry it), and when the processing it asked for started. The call of the
+ * first publication after the kick answers it; a later call means that
+ * publication raised no interrupt (the driver suppressed it): the kick is
+ * dropped, never paired with an interrupt that answers other work.
+ */
+#define TS_BITS		48
+#define TS_MASK		((1ULL << TS_BITS) - 1)
 
-struct vq_key {
-	__u32 dev;
-	__u32 vq;
+struct vq_pair {
+	__u64 kick;		/* time << 16 | published; 0: none */
+	__u64 proc;		/* its processing start; 0: not seen */
 };
 
-/* First kick not yet answered by a call, per vq. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct vq_key);
-	__type(value, __u64);
-} kick_ts SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VHM_MAX_DEV * VHM_MAX_VQ);
+	__type(key, __u32);
+	__type(value, struct vq_pair);
+} pairs SEC(".maps");
 
-/* First kick not yet picked up by the parent's processing, per vq. */
+/*
+ * The histograms being filled: an array of struct vhm_hist, one per index
+ * (vhmlat.h). The loader makes two and swaps the other one in. A plain
+ * array: its lookup is inlined, a per-CPU one's is a call on 6.1.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct vq_key);
-	__type(value, __u64);
-} notify_ts SEC(".maps");
-
-/* Processing started after a kick, not yet answered by a call, per vq. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct vq_key);
-	__type(value, __u64);
-} process_ts SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} hists SEC(".maps");
 
 /* SET_STATE ioctls in flight, per thread: start time and device. */
 struct ioctl_start {
@@ -58,37 +70,28 @@ struct {
 	__type(value, struct ioctl_start);
 } ioctl_ts SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct vhmlat_key);
-	__type(value, struct vhm_hist);
-} hists SEC(".maps");
+/* Kicks dropped: the publication after them raised no interrupt. */
+__u64 unanswered = 0;
+/* Events of devices or vqs beyond the arrays' size (vhm_events.h). */
+__u64 out_of_range = 0;
 
-static struct vhm_hist zero;
-
-static __always_inline bool wanted(__u32 dev, __u32 vq)
+static __always_inline void hist_add(__u32 dev, __u32 vq, __u32 kind, __u64 v)
 {
-	if (targ_dev >= 0 && dev != targ_dev)
-		return false;
-	if (targ_vq >= 0 && vq != 0xffff && vq != targ_vq)
-		return false;
-	return true;
-}
-
-static __always_inline void hist_add(__u32 dev, __u16 vq, __u16 kind, __u64 v)
-{
-	struct vhmlat_key key = { .dev = dev, .vq = vq, .kind = kind };
+	__u32 zero = 0, idx, slot;
 	struct vhm_hist *h;
-	unsigned int slot;
+	void *inner;
 
-	h = bpf_map_lookup_elem(&hists, &key);
-	if (!h) {
-		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&hists, &key);
-		if (!h)
-			return;
-	}
+	if (!(kinds & (1U << kind)))
+		return;
+	idx = (split_dev ? dev : 0) * (split_vq ? VHM_MAX_VQ : 1) +
+	      (split_vq ? vq : 0);
+	idx = kind + VHMLAT_KIND_MAX * idx;
+	inner = bpf_map_lookup_elem(&hists, &zero);
+	if (!inner)
+		return;
+	h = bpf_map_lookup_elem(inner, &idx);
+	if (!h)
+		return;
 	slot = vhm_hist_slot(v);
 	/*
 	 * Hide slot from the compiler so it keeps the mask: the verifier
@@ -106,66 +109,95 @@ static __always_inline void hist_add(__u32 dev, __u16 vq, __u16 kind, __u64 v)
 		h->max = v;
 }
 
-static __always_inline int on_kick(__u32 dev, __u16 vq)
+static __always_inline struct vq_pair *pair_of(__u32 dev, __u32 vq)
 {
-	struct vq_key key = { .dev = dev, .vq = vq };
-	__u64 now;
+	int slot;
 
-	if (!wanted(dev, vq))
-		return 0;
-	now = bpf_ktime_get_ns();
+	if (!vhm_wanted(dev, vq))
+		return NULL;
+	slot = vhm_vq_slot(dev, vq);
+	if (slot < 0) {
+		__sync_fetch_and_add(&out_of_range, 1);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&pairs, &slot);
+}
+
+static __always_inline int on_kick(__u32 dev, __u16 vq, __u16 published)
+{
+	struct vq_pair *p;
+
+	vhm_note_driver(dev, false);
+	p = pair_of(dev, vq);
 	/* Keep the oldest unanswered kick: that is what the driver waits on. */
-	bpf_map_update_elem(&kick_ts, &key, &now, BPF_NOEXIST);
-	bpf_map_update_elem(&notify_ts, &key, &now, BPF_NOEXIST);
+	if (p)
+		__sync_val_compare_and_swap(&p->kick, 0,
+					    bpf_ktime_get_ns() << 16 | published);
 	return 0;
 }
 
-static __always_inline int since(void *map, __u32 dev, __u16 vq, __u16 kind)
+/* Entries of a kick are about to be consumed (once per kick). */
+static __always_inline int on_process(__u32 dev, __u16 vq, __u16 published)
 {
-	struct vq_key key = { .dev = dev, .vq = vq };
-	__u64 *ts;
+	struct vq_pair *p = pair_of(dev, vq);
 
-	if (!wanted(dev, vq))
-		return 0;
-	ts = bpf_map_lookup_elem(map, &key);
-	if (!ts)
-		return 0;
-	hist_add(dev, vq, kind, bpf_ktime_get_ns() - *ts);
-	bpf_map_delete_elem(map, &key);
+	if (p && p->kick)
+		__sync_val_compare_and_swap(&p->proc, 0, bpf_ktime_get_ns());
 	return 0;
 }
 
-/* Processing that follows a kick splits kick_to_call in two. */
-static __always_inline int on_process(__u32 dev, __u16 vq)
+static __always_inline int on_call(__u32 dev, __u16 vq, __u16 published)
 {
-	struct vq_key key = { .dev = dev, .vq = vq };
-	__u64 *ts, now;
+	struct vq_pair *p = pair_of(dev, vq);
+	__u64 now, kick, kick_ts, proc;
+	__u16 after;
 
-	if (!wanted(dev, vq))
+	if (!p)
 		return 0;
-	ts = bpf_map_lookup_elem(&notify_ts, &key);
-	if (!ts)
+	kick = __sync_lock_test_and_set(&p->kick, 0);
+	if (!kick)
 		return 0;
+	after = published - (__u16)kick;
+	/* Kicked after the publication this call is for: keep waiting. */
+	if (!after) {
+		__sync_val_compare_and_swap(&p->kick, 0, kick);
+		return 0;
+	}
+	proc = with_process ? __sync_lock_test_and_set(&p->proc, 0) : 0;
+	if (after != 1) {
+		__sync_fetch_and_add(&unanswered, 1);
+		return 0;
+	}
 	now = bpf_ktime_get_ns();
-	hist_add(dev, vq, VHMLAT_KICK_TO_PROCESS, now - *ts);
-	bpf_map_delete_elem(&notify_ts, &key);
-	bpf_map_update_elem(&process_ts, &key, &now, BPF_NOEXIST);
+	kick_ts = kick >> 16;
+	hist_add(dev, vq, VHMLAT_KICK_TO_CALL, (now - kick_ts) & TS_MASK);
+	if (with_process && proc) {
+		hist_add(dev, vq, VHMLAT_KICK_TO_PROCESS,
+			 (proc - kick_ts) & TS_MASK);
+		hist_add(dev, vq, VHMLAT_PROCESS_TO_CALL, now - proc);
+	}
 	return 0;
 }
 
-/*
- * A call answers every kick before it. A device that was already running
- * may start on a vq's entries before their kick arrives; that kick then
- * has no processing start of its own, and is dropped here rather than
- * paired with a later one.
- */
-static __always_inline int on_call(__u32 dev, __u16 vq)
+/* A state change starts pairing afresh, and names the ioctl's device. */
+static __always_inline int on_set_state(__u32 dev, __u32 old, __u32 new,
+					int ret)
 {
-	struct vq_key key = { .dev = dev, .vq = vq };
+	__u32 tid = bpf_get_current_pid_tgid();
+	struct ioctl_start *s;
+	struct vq_pair *p;
+	int vq, slot;
 
-	since(&process_ts, dev, vq, VHMLAT_PROCESS_TO_CALL);
-	since(&kick_ts, dev, vq, VHMLAT_KICK_TO_CALL);
-	bpf_map_delete_elem(&notify_ts, &key);
+	vhm_note_driver(dev, true);
+	s = bpf_map_lookup_elem(&ioctl_ts, &tid);
+	if (s)
+		s->dev = dev;
+	for (vq = 0; vq < VHM_MAX_VQ; vq++) {
+		slot = vhm_vq_slot(dev, vq);
+		p = slot < 0 ? NULL : bpf_map_lookup_elem(&pairs, &slot);
+		if (p)
+			__builtin_memset(p, 0, sizeof(*p));
+	}
 	return 0;
 }
 
@@ -174,21 +206,10 @@ static __always_inline int on_ioctl_entry(unsigned int cmd)
 	struct ioctl_start s = { .dev = -1 };
 	__u32 tid = bpf_get_current_pid_tgid();
 
-	if (cmd != VHOST_MDEV_SET_STATE_CMD)
+	if (cmd != set_state_cmd)
 		return 0;
 	s.ts = bpf_ktime_get_ns();
 	bpf_map_update_elem(&ioctl_ts, &tid, &s, BPF_ANY);
-	return 0;
-}
-
-/* The set_state tracepoint, inside the ioctl, names the device. */
-static __always_inline int on_set_state(__u32 dev)
-{
-	__u32 tid = bpf_get_current_pid_tgid();
-	struct ioctl_start *s = bpf_map_lookup_elem(&ioctl_ts, &tid);
-
-	if (s)
-		s->dev = dev;
 	return 0;
 }
 
@@ -199,17 +220,17 @@ static __always_inline int on_ioctl_exit(void)
 
 	if (!s)
 		return 0;
-	if (s->dev >= 0 && wanted(s->dev, 0xffff))
-		hist_add(s->dev, 0xffff, VHMLAT_SET_STATE, bpf_ktime_get_ns() - s->ts);
+	if (s->dev >= 0 && s->dev < VHM_MAX_DEV && vhm_wanted(s->dev, -1))
+		hist_add(s->dev, 0, VHMLAT_SET_STATE,
+			 bpf_ktime_get_ns() - s->ts);
 	bpf_map_delete_elem(&ioctl_ts, &tid);
 	return 0;
 }
 
-VHM_TP(vhost_mdev_kick, on_kick(dev, vq), u32 dev, u16 vq)
-VHM_TP(vhost_mdev_process, on_process(dev, vq), u32 dev, u16 vq)
-VHM_TP(vhost_mdev_call, on_call(dev, vq), u32 dev, u16 vq)
-VHM_TP(vhost_mdev_set_state, on_set_state(dev),
-       u32 dev, u32 old, u32 new, int ret)
+VHM_TP_VQ(vhost_mdev_kick, VHM_EV_KICK, on_kick)
+VHM_TP_VQ(vhost_mdev_process, VHM_EV_PROCESS, on_process)
+VHM_TP_VQ(vhost_mdev_call, VHM_EV_CALL, on_call)
+VHM_TP_STATE(vhost_mdev_set_state, VHM_EV_SET_STATE, on_set_state)
 
 struct vfio_device;
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vhmlat: per-interval latency histograms of vhost_mdev, measured in the
- * kernel, per (device, vq): kick wake-up to call signal, kick to the parent
- * starting the ring, and SET_STATE duration. Percentiles as well as bars;
- * --json for one JSON object per interval.
+ * vhmlat: latency histograms of vhost_mdev, measured in the kernel: kick to
+ * the interrupt that answers it, split at the parent's processing start,
+ * and SET_STATE duration. Aggregated by default; -D and -Q split per device
+ * and per vq. Percentiles as well as bars; --json for one JSON object per
+ * interval.
  */
 #include <argp.h>
 #include <errno.h>
@@ -14,28 +15,34 @@
 #include <unistd.h>
 #include <jansson.h>
 #include <linux/types.h>
+#include <linux/vhost_mdev.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "vhmlat.h"
 #include "vhmlat.skel.h"
 #include "vhm_common.h"
 
-#define MAX_KEYS 1024
+#define KIND_BIT(k)	(1U << (k))
+#define PAIRED_KINDS	(KIND_BIT(VHMLAT_KICK_TO_CALL) | \
+			 KIND_BIT(VHMLAT_KICK_TO_PROCESS) | \
+			 KIND_BIT(VHMLAT_PROCESS_TO_CALL))
+#define PROCESS_KINDS	(KIND_BIT(VHMLAT_KICK_TO_PROCESS) | \
+			 KIND_BIT(VHMLAT_PROCESS_TO_CALL))
 
 static struct env {
-	long long dev;
-	int vq;
 	int interval;
 	long times;
 	bool json;
 	bool nsec;
+	bool msec;
+	bool timestamp;
 	bool cumulative;
+	bool per_dev;
+	bool per_vq;
 	unsigned int kinds;
 } env = {
-	.dev = -1,
-	.vq = -1,
 	.interval = 99999999,
-	.kinds = ~0U,
+	.kinds = KIND_BIT(VHMLAT_KICK_TO_CALL),
 };
 
 static const char *const kind_names[VHMLAT_KIND_MAX] = {
@@ -45,37 +52,47 @@ static const char *const kind_names[VHMLAT_KIND_MAX] = {
 	[VHMLAT_SET_STATE] = "set_state",
 };
 
-/* Everything seen since the start, for the summary at exit. */
-static struct total {
-	struct vhmlat_key key;
-	struct vhm_hist hist;
-} totals[MAX_KEYS];
-static int ntotals;
+/* One histogram per array index; the totals since the start. */
+static struct vhm_hist *cur, *total;
+static unsigned int nhists;
+/* The two histogram arrays; hist_fd[filling] is the one in the map. */
+static int hist_fd[2] = { -1, -1 }, filling;
 
-const char *argp_program_version = "vhmlat 0.1";
+const char *argp_program_version = "vhmlat 0.2";
 static const char doc[] =
-"Summarize vhost_mdev latency, measured in the kernel, as histograms per\n"
-"(device, vq) with percentiles: kick to interrupt (kick_to_call), split in\n"
-"kick to processing start (kick_to_process) and processing to interrupt\n"
-"(process_to_call), and SET_STATE duration (set_state). A call answers the\n"
-"vq's oldest unanswered kick: kicks a driver sends before the call of the\n"
-"previous one (busy-polling) count as one.\n"
+"Summarize vhost_mdev latency, measured in the kernel, as histograms with\n"
+"percentiles: kick to the interrupt that answers it (kick_to_call), split\n"
+"in kick to processing start (kick_to_process) and processing to interrupt\n"
+"(process_to_call), and SET_STATE duration (set_state). A kick is answered\n"
+"by the interrupt of the device's first publication of used entries after\n"
+"it; kicks sent before that count as one, and a kick whose publication\n"
+"raised no interrupt (the driver suppressed it) is dropped and counted as\n"
+"unanswered. The split kinds are taken over the kicks whose processing\n"
+"start was seen, out of the same events, so they add up. Only the events\n"
+"the kinds need are traced: the default, kick_to_call, takes two.\n"
 "\n"
-"USAGE: vhmlat [-d DEV] [-q VQ] [-k KINDS] [-n] [-j] [interval [count]]\n"
+"USAGE: vhmlat [-k KINDS] [-D] [-Q] [-m|-n] [-T] [-j] [-d DEV] [-q VQ]\n"
+"              [-p PID] [-c COMM] [interval [count]]\n"
 "\n"
 "EXAMPLES:\n"
-"    vhmlat                 # until Ctrl-C, then the histograms\n"
+"    vhmlat                 # kick to interrupt until Ctrl-C, all devices\n"
 "    vhmlat 1 10            # ten 1-second intervals\n"
+"    vhmlat -k all -D -Q    # every kind, per device and vq\n"
 "    vhmlat -d 0 -q 0 -n 1  # device 0, vq 0, nanoseconds, every second\n"
-"    vhmlat -k kick_to_call -j 5   # JSON line every 5 seconds\n"
-"    vhmlat --fallback      # raw tracepoints and kprobes (no module BTF)\n";
+"    vhmlat -p 1234 -T 1    # devices process 1234 drives, timestamps\n"
+"    vhmlat -j 5            # JSON line every 5 seconds\n"
+"    vhmlat --fallback      # tracepoints and kprobes (no module BTF)\n";
+
+enum { OPT_CUMULATIVE = 0x200 };
 
 static const struct argp_option opts[] = {
-	{ "dev", 'd', "DEV", 0, "Only this device", 0 },
-	{ "vq", 'q', "VQ", 0, "Only this virtqueue", 0 },
-	{ "kinds", 'k', "LIST", 0, "kick_to_call,kick_to_process,process_to_call,set_state", 0 },
+	{ "kinds", 'k', "LIST", 0, "kick_to_call (default), kick_to_process, process_to_call, set_state, or all", 0 },
+	{ "per-dev", 'D', NULL, 0, "A histogram per device", 0 },
+	{ "per-vq", 'Q', NULL, 0, "A histogram per virtqueue", 0 },
+	{ "milliseconds", 'm', NULL, 0, "Milliseconds (default: microseconds)", 0 },
 	{ "nanoseconds", 'n', NULL, 0, "Nanoseconds (default: microseconds)", 0 },
-	{ "cumulative", 'C', NULL, 0, "Do not reset the histograms each interval", 0 },
+	{ "timestamp", 'T', NULL, 0, "Time of day on every interval", 0 },
+	{ "cumulative", OPT_CUMULATIVE, NULL, 0, "Do not reset the histograms each interval", 0 },
 	{ "json", 'j', NULL, 0, "One JSON object per interval, then a summary", 0 },
 	{},
 };
@@ -85,6 +102,10 @@ static int parse_kinds(const char *list)
 	char *copy = strdup(list), *tok, *save = NULL;
 	int mask = 0, i;
 
+	if (!strcmp(list, "all")) {
+		free(copy);
+		return KIND_BIT(VHMLAT_KIND_MAX) - 1;
+	}
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < VHMLAT_KIND_MAX; i++)
 			if (!strcmp(tok, kind_names[i]))
@@ -93,10 +114,10 @@ static int parse_kinds(const char *list)
 			free(copy);
 			return -1;
 		}
-		mask |= 1 << i;
+		mask |= KIND_BIT(i);
 	}
 	free(copy);
-	return mask;
+	return mask ? mask : -1;
 }
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
@@ -105,22 +126,28 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	int kinds;
 
 	switch (key) {
-	case 'd':
-		env.dev = vhm_parse_num(arg, "device", 0, UINT32_MAX, state);
-		break;
-	case 'q':
-		env.vq = vhm_parse_num(arg, "vq", 0, 0xfffe, state);
-		break;
 	case 'k':
 		kinds = parse_kinds(arg);
 		if (kinds < 0)
-			argp_error(state, "bad kind list '%s' (kick_to_call, kick_to_process, process_to_call, set_state)", arg);
+			argp_error(state, "bad kind list '%s' (kick_to_call, kick_to_process, process_to_call, set_state, all)", arg);
 		env.kinds = kinds;
+		break;
+	case 'D':
+		env.per_dev = true;
+		break;
+	case 'Q':
+		env.per_vq = true;
+		break;
+	case 'm':
+		env.msec = true;
 		break;
 	case 'n':
 		env.nsec = true;
 		break;
-	case 'C':
+	case 'T':
+		env.timestamp = true;
+		break;
+	case OPT_CUMULATIVE:
 		env.cumulative = true;
 		break;
 	case 'j':
@@ -135,6 +162,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 			argp_error(state, "unexpected argument '%s'", arg);
 		pos++;
 		break;
+	case ARGP_KEY_END:
+		if (env.msec && env.nsec)
+			argp_error(state, "-m and -n exclude each other");
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -143,58 +174,81 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 static double scale(double ns)
 {
-	return env.nsec ? ns : ns / 1000.0;
+	if (env.nsec)
+		return ns;
+	return ns / (env.msec ? 1e6 : 1e3);
 }
 
 static const char *unit(void)
 {
-	return env.nsec ? "nsecs" : "usecs";
+	return env.nsec ? "nsecs" : env.msec ? "msecs" : "usecs";
 }
 
-static void merge_total(const struct vhmlat_key *key, const struct vhm_hist *h)
+static unsigned int vq_parts(void)
 {
-	struct total *t = NULL;
-	int i;
-
-	for (i = 0; i < ntotals; i++)
-		if (!memcmp(&totals[i].key, key, sizeof(*key)))
-			t = &totals[i];
-	if (!t) {
-		if (ntotals == MAX_KEYS)
-			return;
-		t = &totals[ntotals++];
-		t->key = *key;
-	}
-	/* Cumulative maps already hold everything since the start. */
-	if (env.cumulative) {
-		t->hist = *h;
-		return;
-	}
-	for (i = 0; i < VHM_HIST_SLOTS; i++)
-		t->hist.slots[i] += h->slots[i];
-	t->hist.count += h->count;
-	t->hist.sum += h->sum;
-	if (!t->hist.min || (h->min && h->min < t->hist.min))
-		t->hist.min = h->min;
-	if (h->max > t->hist.max)
-		t->hist.max = h->max;
+	return env.per_vq ? VHM_MAX_VQ : 1;
 }
 
-/* Divide a nanosecond histogram to the display unit for the bars. */
-static void hist_in_unit(const struct vhm_hist *h, struct vhm_hist *out)
+/* The (dev, vq, kind) an array index stands for; 0xffff: not split. */
+static struct vhmlat_key key_of(unsigned int idx)
+{
+	struct vhmlat_key key = { .dev = UINT32_MAX, .vq = 0xffff };
+	unsigned int part = idx / VHMLAT_KIND_MAX;
+
+	key.kind = idx % VHMLAT_KIND_MAX;
+	if (env.per_dev)
+		key.dev = part / vq_parts();
+	if (env.per_vq && key.kind != VHMLAT_SET_STATE)
+		key.vq = part % vq_parts();
+	return key;
+}
+
+static void hist_merge(struct vhm_hist *to, const struct vhm_hist *h)
 {
 	int i;
 
-	if (env.nsec) {
-		*out = *h;
-		return;
-	}
-	memset(out, 0, sizeof(*out));
 	for (i = 0; i < VHM_HIST_SLOTS; i++)
-		out->slots[vhm_hist_slot(vhm_hist_slot_low(i) / 1000)] += h->slots[i];
-	out->count = h->count;
-	out->min = h->min / 1000;
-	out->max = h->max / 1000;
+		to->slots[i] += h->slots[i];
+	to->count += h->count;
+	to->sum += h->sum;
+	if (!to->min || (h->min && h->min < to->min))
+		to->min = h->min;
+	if (h->max > to->max)
+		to->max = h->max;
+}
+
+/* The histograms of map fd into out[], zeroing them if asked. */
+static int read_hists(int fd, struct vhm_hist *out, bool zero)
+{
+	static const struct vhm_hist empty;
+	unsigned int idx;
+
+	for (idx = 0; idx < nhists; idx++) {
+		if (bpf_map_lookup_elem(fd, &idx, &out[idx]))
+			return -errno;
+		if (zero && out[idx].count &&
+		    bpf_map_update_elem(fd, &idx, &empty, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+/*
+ * One interval's histograms into cur[]: the programs are moved to the other
+ * array first (the update returns once no program still runs on the old
+ * one), so the old one is read whole and zeroed for the next swap.
+ */
+static int collect(struct vhmlat_bpf *obj)
+{
+	__u32 zero = 0;
+
+	if (env.cumulative)
+		return read_hists(hist_fd[filling], cur, false);
+	if (bpf_map_update_elem(bpf_map__fd(obj->maps.hists), &zero,
+				&hist_fd[!filling], BPF_ANY))
+		return -errno;
+	filling = !filling;
+	return read_hists(hist_fd[!filling], cur, true);
 }
 
 static json_t *hist_json(const struct vhmlat_key *key, const struct vhm_hist *h)
@@ -206,8 +260,7 @@ static json_t *hist_json(const struct vhmlat_key *key, const struct vhm_hist *h)
 		if (h->slots[i])
 			json_array_append_new(buckets, json_pack("[I,I]",
 				(json_int_t)vhm_hist_slot_low(i), (json_int_t)h->slots[i]));
-	o = json_pack("{s:I, s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o}",
-		      "dev", (json_int_t)key->dev,
+	o = json_pack("{s:s, s:s, s:I, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:o}",
 		      "kind", kind_names[key->kind], "unit", "ns",
 		      "count", (json_int_t)h->count,
 		      "min", (double)h->min,
@@ -218,21 +271,42 @@ static json_t *hist_json(const struct vhmlat_key *key, const struct vhm_hist *h)
 		      "p99_9", vhm_hist_percentile(h, 99.9),
 		      "max", (double)h->max,
 		      "buckets", buckets);
+	if (key->dev != UINT32_MAX)
+		json_object_set_new(o, "dev", json_integer(key->dev));
 	if (key->vq != 0xffff)
 		json_object_set_new(o, "vq", json_integer(key->vq));
 	return o;
+}
+
+/* Divide a nanosecond histogram to the display unit for the bars. */
+static void hist_in_unit(const struct vhm_hist *h, struct vhm_hist *out)
+{
+	double div = env.nsec ? 1 : env.msec ? 1e6 : 1e3;
+	int i;
+
+	if (env.nsec) {
+		*out = *h;
+		return;
+	}
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < VHM_HIST_SLOTS; i++)
+		out->slots[vhm_hist_slot(vhm_hist_slot_low(i) / div)] += h->slots[i];
+	out->count = h->count;
+	out->min = h->min / div;
+	out->max = h->max / div;
 }
 
 static void print_hist(const struct vhmlat_key *key, const struct vhm_hist *h)
 {
 	struct vhm_hist disp;
 
-	if (key->vq == 0xffff)
-		printf("\ndev %u %s", key->dev, kind_names[key->kind]);
-	else
-		printf("\ndev %u vq %u %s", key->dev, key->vq, kind_names[key->kind]);
-	printf(": count %llu, avg %.1f, p50 %.1f, p90 %.1f, p99 %.1f, max %.1f (%s)\n",
-	       (unsigned long long)h->count,
+	putchar('\n');
+	if (key->dev != UINT32_MAX)
+		printf("dev %u ", key->dev);
+	if (key->vq != 0xffff)
+		printf("vq %u ", key->vq);
+	printf("%s: count %llu, avg %.1f, p50 %.1f, p90 %.1f, p99 %.1f, max %.1f (%s)\n",
+	       kind_names[key->kind], (unsigned long long)h->count,
 	       scale(h->count ? (double)h->sum / h->count : 0),
 	       scale(vhm_hist_percentile(h, 50)), scale(vhm_hist_percentile(h, 90)),
 	       scale(vhm_hist_percentile(h, 99)), scale(h->max), unit());
@@ -240,83 +314,124 @@ static void print_hist(const struct vhmlat_key *key, const struct vhm_hist *h)
 	vhm_print_log2_hist(&disp, unit());
 }
 
-static int key_cmp(const void *a, const void *b)
+/* Histograms in kind order, then device, then vq. */
+static bool next_index(const struct vhm_hist *hists, int kind, unsigned int *idx)
 {
-	const struct vhmlat_key *x = a, *y = b;
-
-	if (x->kind != y->kind)
-		return x->kind - y->kind;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	return x->vq - y->vq;
+	for (; *idx < nhists; (*idx)++)
+		if (*idx % VHMLAT_KIND_MAX == (unsigned int)kind && hists[*idx].count)
+			return true;
+	return false;
 }
 
-static void print_set(struct vhmlat_key *keys, struct vhm_hist *hists, int n,
-		      const char *title)
+static void print_set(const struct vhm_hist *hists, const char *title,
+		      const struct vhmlat_bpf__bss *bss)
 {
-	struct vhmlat_key sorted[MAX_KEYS];
-	json_t *arr;
-	int i, j;
+	struct vhmlat_key key;
+	unsigned int idx, n = 0;
+	int kind;
 
-	memcpy(sorted, keys, n * sizeof(*keys));
-	qsort(sorted, n, sizeof(*sorted), key_cmp);
 	if (env.json) {
-		arr = json_array();
-		for (i = 0; i < n; i++)
-			for (j = 0; j < n; j++)
-				if (!memcmp(&keys[j], &sorted[i], sizeof(sorted[i])))
-					json_array_append_new(arr, hist_json(&keys[j], &hists[j]));
-		json_t *o = json_pack("{s:s, s:f, s:o}", "type", title,
-				      "time", vhm_rel_time(vhm_now_ns()), "hists", arr);
+		json_t *arr = json_array(), *o;
+
+		for (kind = 0; kind < VHMLAT_KIND_MAX; kind++)
+			for (idx = 0; next_index(hists, kind, &idx); idx++) {
+				key = key_of(idx);
+				json_array_append_new(arr, hist_json(&key, &hists[idx]));
+			}
+		o = json_pack("{s:s, s:f, s:I, s:I, s:o}", "type", title,
+			      "time", vhm_rel_time(vhm_now_ns()),
+			      "unanswered", (json_int_t)bss->unanswered,
+			      "out_of_range", (json_int_t)bss->out_of_range,
+			      "hists", arr);
 		json_dumpf(o, stdout, JSON_COMPACT);
 		putchar('\n');
 		json_decref(o);
-	} else {
+		fflush(stdout);
+		return;
+	}
+	printf("\n%s", title);
+	if (env.timestamp) {
 		time_t t = time(NULL);
 		char ts[16];
 
 		strftime(ts, sizeof(ts), "%H:%M:%S", localtime(&t));
-		printf("\n%s %s", title, ts);
-		if (!n)
-			printf(" (no events)");
-		putchar('\n');
-		for (i = 0; i < n; i++)
-			for (j = 0; j < n; j++)
-				if (!memcmp(&keys[j], &sorted[i], sizeof(sorted[i])))
-					print_hist(&keys[j], &hists[j]);
+		printf(" %s", ts);
 	}
+	for (kind = 0; kind < VHMLAT_KIND_MAX; kind++)
+		for (idx = 0; next_index(hists, kind, &idx); idx++) {
+			key = key_of(idx);
+			if (!n++)
+				putchar('\n');
+			print_hist(&key, &hists[idx]);
+		}
+	if (!n)
+		printf(" (no events)\n");
+	if (bss->unanswered || bss->out_of_range)
+		printf("\n%llu kicks unanswered (interrupt suppressed), %llu events beyond device %d / vq %d\n",
+		       (unsigned long long)bss->unanswered,
+		       (unsigned long long)bss->out_of_range,
+		       VHM_MAX_DEV - 1, VHM_MAX_VQ - 1);
 	fflush(stdout);
 }
 
-static int collect(int fd, struct vhmlat_key *keys, struct vhm_hist *hists)
+static void add_to_total(void)
 {
-	struct vhmlat_key key, next, *prev = NULL;
-	int n = 0;
+	unsigned int idx;
 
-	while (n < MAX_KEYS && !bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		if (!bpf_map_lookup_elem(fd, &key, &hists[n]) &&
-		    (env.kinds & (1U << key.kind)) && hists[n].count)
-			keys[n++] = key;
-		prev = &next;
+	for (idx = 0; idx < nhists; idx++) {
+		if (env.cumulative)
+			total[idx] = cur[idx];
+		else if (cur[idx].count)
+			hist_merge(&total[idx], &cur[idx]);
 	}
-	if (!env.cumulative)
-		for (int i = 0; i < n; i++)
-			bpf_map_delete_elem(fd, &keys[i]);
-	return n;
 }
 
-static void print_summary(void)
+/* Leave out what the asked kinds do not need; size the arrays. */
+static int setup(struct vhmlat_bpf *obj)
 {
-	static struct vhmlat_key keys[MAX_KEYS];
-	static struct vhm_hist hists[MAX_KEYS];
+	struct bpf_object *bo = obj->obj;
+	bool process = env.kinds & PROCESS_KINDS;
 	int i;
 
-	for (i = 0; i < ntotals; i++) {
-		keys[i] = totals[i].key;
-		hists[i] = totals[i].hist;
+	if (!(env.kinds & PAIRED_KINDS)) {
+		vhm_skip_programs(bo, "vhost_mdev_kick");
+		vhm_skip_programs(bo, "vhost_mdev_call");
 	}
-	print_set(keys, hists, ntotals, "summary");
+	if (!process)
+		vhm_skip_programs(bo, "vhost_mdev_process");
+	if (!(env.kinds & KIND_BIT(VHMLAT_SET_STATE))) {
+		vhm_skip_programs(bo, "ioctl_entry");
+		vhm_skip_programs(bo, "ioctl_exit");
+	}
+	obj->rodata->kinds = env.kinds;
+	obj->rodata->with_process = process;
+	obj->rodata->split_dev = env.per_dev;
+	obj->rodata->split_vq = env.per_vq;
+	obj->rodata->set_state_cmd = VHOST_MDEV_SET_STATE;
+	VHM_SET_FILTER(obj->rodata);
+
+	/*
+	 * Both alike and without BTF, so the kernel takes either for the
+	 * other (6.1 compares fields BTF sets); the first is the template
+	 * the verifier knows the outer map's values by.
+	 */
+	nhists = VHMLAT_KIND_MAX * (env.per_dev ? VHM_MAX_DEV : 1) * vq_parts();
+	for (i = 0; i < 2; i++) {
+		hist_fd[i] = bpf_map_create(BPF_MAP_TYPE_ARRAY,
+					    i ? "vhmlat_hists_b" : "vhmlat_hists_a",
+					    sizeof(__u32), sizeof(struct vhm_hist),
+					    nhists, NULL);
+		if (hist_fd[i] < 0) {
+			hist_fd[i] = -errno;
+			vhm_permission_hint(hist_fd[i]);
+			return hist_fd[i];
+		}
+	}
+	if (bpf_map__set_inner_map_fd(obj->maps.hists, hist_fd[0]))
+		return -EINVAL;
+	cur = calloc(nhists, sizeof(*cur));
+	total = calloc(nhists, sizeof(*total));
+	return cur && total ? 0 : -ENOMEM;
 }
 
 int main(int argc, char **argv)
@@ -327,11 +442,10 @@ int main(int argc, char **argv)
 		.doc = doc,
 		.children = vhm_argp_children,
 	};
-	static struct vhmlat_key keys[MAX_KEYS];
-	static struct vhm_hist hists[MAX_KEYS];
 	struct vhmlat_bpf *obj;
+	int err, mode;
+	__u32 zero = 0;
 	uint64_t next;
-	int err, fd, n, i;
 	long done = 0;
 
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
@@ -346,38 +460,61 @@ int main(int argc, char **argv)
 		fprintf(stderr, "failed to open BPF object: %s\n", strerror(errno));
 		return 1;
 	}
-	obj->rodata->targ_dev = env.dev;
-	obj->rodata->targ_vq = env.vq;
-	err = vhm_load_attach(obj->skeleton, vhm_mode, "latency");
+	err = setup(obj);
+	if (err) {
+		fprintf(stderr, "failed to make the histogram maps: %s\n",
+			strerror(-err));
+		goto cleanup;
+	}
+	mode = vhm_load(obj->skeleton, vhm_mode, obj->rodata->vhm_rec_off);
+	if (mode < 0) {
+		err = mode;
+		goto cleanup;
+	}
+	/* Histograms in place before the first event. */
+	if (bpf_map_update_elem(bpf_map__fd(obj->maps.hists), &zero,
+				&hist_fd[0], BPF_ANY)) {
+		err = -errno;
+		fprintf(stderr, "failed to set up the histograms: %s\n",
+			strerror(errno));
+		goto cleanup;
+	}
+	err = vhm_attach(obj->skeleton, mode, "latency");
 	if (err)
 		goto cleanup;
 	fflush(stdout);
 	vhm_rel_time(vhm_now_ns());
 
-	fd = bpf_map__fd(obj->maps.hists);
 	next = vhm_now_ns() + env.interval * 1000000000ULL;
 	while (!vhm_exiting) {
 		usleep(100000);
 		if (vhm_now_ns() < next)
 			continue;
 		next += env.interval * 1000000000ULL;
-		n = collect(fd, keys, hists);
-		for (i = 0; i < n; i++)
-			merge_total(&keys[i], &hists[i]);
-		print_set(keys, hists, n, "interval");
+		err = collect(obj);
+		if (err)
+			break;
+		add_to_total();
+		print_set(cur, "interval", obj->bss);
 		if (env.times && ++done >= env.times)
 			break;
 	}
 	/* What arrived since the last interval still counts. */
-	if (vhm_exiting || !env.times) {
-		n = collect(fd, keys, hists);
-		for (i = 0; i < n; i++)
-			merge_total(&keys[i], &hists[i]);
+	if (!err && (vhm_exiting || !env.times)) {
+		err = collect(obj);
+		if (!err)
+			add_to_total();
 	}
-	print_summary();
-	err = 0;
+	if (err)
+		fprintf(stderr, "failed to read the histograms: %s\n", strerror(-err));
+	print_set(total, "summary", obj->bss);
 
 cleanup:
 	vhmlat_bpf__destroy(obj);
+	for (int i = 0; i < 2; i++)
+		if (hist_fd[i] >= 0)
+			close(hist_fd[i]);
+	free(cur);
+	free(total);
 	return err != 0;
 }

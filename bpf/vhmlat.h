@@ -12,9 +12,15 @@ enum vhmlat_kind {
 	VHMLAT_KIND_MAX,
 };
 
+/*
+ * Histograms live in arrays indexed by
+ *   kind + VHMLAT_KIND_MAX * (dev_part * vqs + vq_part)
+ * where dev_part is the device with -D (else 0) and vq_part the vq with -Q
+ * (else 0; device-wide kinds use 0), vqs VHM_MAX_VQ with -Q (else 1).
+ */
 struct vhmlat_key {
 	__u32 dev;
-	__u16 vq;	/* 0xffff for device-wide kinds */
+	__u16 vq;	/* 0xffff when not split by vq or device-wide */
 	__u16 kind;
 };
 

@@ -4,75 +4,103 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "vhmtop.h"
-#include "vhm_attach.bpf.h"
-
-const volatile __s64 targ_dev = -1;
+#include "vhm_tp.bpf.h"
+#include "vhm_filter.bpf.h"
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct vhmtop_key);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VHM_MAX_DEV * VHM_MAX_VQ);
+	__type(key, __u32);
 	__type(value, struct vhmtop_stats);
 } stats SEC(".maps");
 
-static struct vhmtop_stats zero;
+/* The last used index each vq published (not per CPU: the latest wins). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VHM_MAX_DEV * VHM_MAX_VQ);
+	__type(key, __u32);
+	__type(value, __u32);
+} used_idx SEC(".maps");
+
+/* Events of devices or vqs beyond the arrays' size (vhm_events.h). */
+__u64 out_of_range = 0;
+
+static __always_inline int vq_slot(__u32 dev, __u16 vq)
+{
+	int slot;
+
+	if (!vhm_wanted(dev, vq))
+		return -1;
+	slot = vhm_vq_slot(dev, vq);
+	if (slot < 0)
+		__sync_fetch_and_add(&out_of_range, 1);
+	return slot;
+}
 
 static __always_inline struct vhmtop_stats *vq_stats(__u32 dev, __u16 vq)
 {
-	struct vhmtop_key key = { .dev = dev, .vq = vq };
+	int slot = vq_slot(dev, vq);
+
+	return slot < 0 ? NULL : bpf_map_lookup_elem(&stats, &slot);
+}
+
+static __always_inline int count_kick(__u32 dev, __u16 vq, __u16 published)
+{
 	struct vhmtop_stats *s;
 
-	if (targ_dev >= 0 && dev != targ_dev)
-		return NULL;
-	s = bpf_map_lookup_elem(&stats, &key);
+	vhm_note_driver(dev, false);
+	s = vq_stats(dev, vq);
 	if (s)
-		return s;
-	bpf_map_update_elem(&stats, &key, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&stats, &key);
-}
-
-static __always_inline int count_kick(__u32 dev, __u16 vq)
-{
-	struct vhmtop_stats *s = vq_stats(dev, vq);
-
-	if (s)
-		__sync_fetch_and_add(&s->kicks, 1);
+		s->kicks++;
 	return 0;
 }
 
-static __always_inline int count_call(__u32 dev, __u16 vq)
+static __always_inline int count_call(__u32 dev, __u16 vq, __u16 published)
 {
 	struct vhmtop_stats *s = vq_stats(dev, vq);
 
 	if (s)
-		__sync_fetch_and_add(&s->calls, 1);
+		s->calls++;
 	return 0;
 }
 
-static __always_inline int count_error(__u32 dev, __u16 vq)
+static __always_inline int count_error(__u32 dev, __u16 vq, int err)
 {
 	struct vhmtop_stats *s = vq_stats(dev, vq);
 
 	if (s)
-		__sync_fetch_and_add(&s->errors, 1);
+		s->errors++;
 	return 0;
 }
 
 static __always_inline int count_used(__u32 dev, __u16 vq, __u16 idx, __u16 n)
 {
-	struct vhmtop_stats *s = vq_stats(dev, vq);
+	int slot = vq_slot(dev, vq);
+	struct vhmtop_stats *s;
+	__u32 *last;
 
-	if (!s)
+	if (slot < 0)
 		return 0;
-	__sync_fetch_and_add(&s->buffers, n);
-	s->used_idx = idx;
+	s = bpf_map_lookup_elem(&stats, &slot);
+	if (s)
+		s->buffers += n;
+	last = bpf_map_lookup_elem(&used_idx, &slot);
+	if (last)
+		*last = idx;
 	return 0;
 }
 
-VHM_TP(vhost_mdev_kick, count_kick(dev, vq), u32 dev, u16 vq)
-VHM_TP(vhost_mdev_call, count_call(dev, vq), u32 dev, u16 vq)
-VHM_TP(vhost_mdev_device_error, count_error(dev, vq), u32 dev, u16 vq, int err)
-VHM_TP(vhost_mdev_used, count_used(dev, vq, idx, count),
-       u32 dev, u16 vq, u16 idx, u16 count)
+/* Only with -p / -c: a state change tells who drives the device. */
+static __always_inline int note_state(__u32 dev, __u32 old, __u32 new, int ret)
+{
+	vhm_note_driver(dev, true);
+	return 0;
+}
+
+VHM_TP_VQ(vhost_mdev_kick, VHM_EV_KICK, count_kick)
+VHM_TP_VQ(vhost_mdev_call, VHM_EV_CALL, count_call)
+VHM_TP_ERROR(vhost_mdev_device_error, VHM_EV_ERROR, count_error)
+VHM_TP_USED(vhost_mdev_used, VHM_EV_USED, count_used)
+VHM_TP_STATE(vhost_mdev_set_state, VHM_EV_SET_STATE, note_state)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -4,10 +4,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "vhmtrace.h"
-#include "vhm_attach.bpf.h"
+#include "vhm_tp.bpf.h"
+#include "vhm_filter.bpf.h"
 
-const volatile __s64 targ_dev = -1;
-const volatile __s32 targ_vq = -1;
 const volatile __u32 targ_events = ~0U;	/* bit per enum vhm_event */
 
 struct {
@@ -23,11 +22,7 @@ static __always_inline int emit(__u16 type, __u32 dev, int vq, __u64 a,
 {
 	struct vhmtrace_event *e;
 
-	if (!(targ_events & (1U << type)))
-		return 0;
-	if (targ_dev >= 0 && dev != targ_dev)
-		return 0;
-	if (targ_vq >= 0 && vq >= 0 && vq != targ_vq)
+	if (!(targ_events & (1U << type)) || !vhm_wanted(dev, vq))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -47,43 +42,86 @@ static __always_inline int emit(__u16 type, __u32 dev, int vq, __u64 a,
 	return 0;
 }
 
-VHM_TP(vhost_mdev_set_state,
-       emit(VHM_EV_SET_STATE, dev, -1, old, new, ret),
-       u32 dev, u32 old, u32 new, int ret)
-VHM_TP(vhost_mdev_kick,
-       emit(VHM_EV_KICK, dev, vq, 0, 0, 0),
-       u32 dev, u16 vq)
-VHM_TP(vhost_mdev_call,
-       emit(VHM_EV_CALL, dev, vq, 0, 0, 0),
-       u32 dev, u16 vq)
-VHM_TP(vhost_mdev_get_vring_base,
-       emit(VHM_EV_GET_VRING_BASE, dev, vq, value, 0, 0),
-       u32 dev, u16 vq, u32 value)
-VHM_TP(vhost_mdev_set_vring_base,
-       emit(VHM_EV_SET_VRING_BASE, dev, vq, value, 0, 0),
-       u32 dev, u16 vq, u32 value)
-VHM_TP(vhost_mdev_features,
-       emit(VHM_EV_FEATURES, dev, -1, features, 0, ret),
-       u32 dev, u64 features, int ret)
-VHM_TP(vhost_mdev_config,
-       emit(VHM_EV_CONFIG, dev, -1, off, ((__u64)write << 32) | len, ret),
-       u32 dev, bool write, u32 off, u32 len, int ret)
-VHM_TP(vhost_mdev_dma_map,
-       emit(VHM_EV_DMA_MAP, dev, -1, iova, 0, ret),
-       u32 dev, u64 iova, int ret)
-VHM_TP(vhost_mdev_dma_unmap,
-       emit(VHM_EV_DMA_UNMAP, dev, -1, iova, len, pages),
-       u32 dev, u64 iova, u64 len, u32 pages)
-VHM_TP(vhost_mdev_device_error,
-       emit(VHM_EV_ERROR, dev, vq, 0, 0, err),
-       u32 dev, u16 vq, int err)
+static __always_inline int ev_set_state(__u32 dev, __u32 old, __u32 new,
+					int ret)
+{
+	vhm_note_driver(dev, true);
+	return emit(VHM_EV_SET_STATE, dev, -1, old, new, ret);
+}
 
-VHM_TP(vhost_mdev_used,
-       emit(VHM_EV_USED, dev, vq, idx, count, 0),
-       u32 dev, u16 vq, u16 idx, u16 count)
+static __always_inline int ev_kick(__u32 dev, __u16 vq, __u16 published)
+{
+	vhm_note_driver(dev, false);
+	return emit(VHM_EV_KICK, dev, vq, published, 0, 0);
+}
 
-VHM_TP(vhost_mdev_process,
-       emit(VHM_EV_PROCESS, dev, vq, 0, 0, 0),
-       u32 dev, u16 vq)
+static __always_inline int ev_call(__u32 dev, __u16 vq, __u16 published)
+{
+	return emit(VHM_EV_CALL, dev, vq, published, 0, 0);
+}
+
+static __always_inline int ev_process(__u32 dev, __u16 vq, __u16 published)
+{
+	return emit(VHM_EV_PROCESS, dev, vq, published, 0, 0);
+}
+
+static __always_inline int ev_used(__u32 dev, __u16 vq, __u16 idx,
+				   __u16 count)
+{
+	return emit(VHM_EV_USED, dev, vq, idx, count, 0);
+}
+
+static __always_inline int ev_get_base(__u32 dev, __u16 vq, __u32 value)
+{
+	return emit(VHM_EV_GET_VRING_BASE, dev, vq, value, 0, 0);
+}
+
+static __always_inline int ev_set_base(__u32 dev, __u16 vq, __u32 value)
+{
+	return emit(VHM_EV_SET_VRING_BASE, dev, vq, value, 0, 0);
+}
+
+static __always_inline int ev_features(__u32 dev, __u64 features, int ret)
+{
+	return emit(VHM_EV_FEATURES, dev, -1, features, 0, ret);
+}
+
+static __always_inline int ev_config(__u32 dev, __u8 write, __u32 off,
+				     __u32 len, int ret)
+{
+	return emit(VHM_EV_CONFIG, dev, -1, off, ((__u64)write << 32) | len,
+		    ret);
+}
+
+static __always_inline int ev_dma_map(__u32 dev, __u64 iova, int ret)
+{
+	return emit(VHM_EV_DMA_MAP, dev, -1, iova, 0, ret);
+}
+
+static __always_inline int ev_dma_unmap(__u32 dev, __u64 iova, __u64 len,
+					__u32 pages)
+{
+	return emit(VHM_EV_DMA_UNMAP, dev, -1, iova, len, pages);
+}
+
+static __always_inline int ev_error(__u32 dev, __u16 vq, int err)
+{
+	return emit(VHM_EV_ERROR, dev, vq, 0, 0, err);
+}
+
+VHM_TP_STATE(vhost_mdev_set_state, VHM_EV_SET_STATE, ev_set_state)
+VHM_TP_VQ(vhost_mdev_kick, VHM_EV_KICK, ev_kick)
+VHM_TP_VQ(vhost_mdev_call, VHM_EV_CALL, ev_call)
+VHM_TP_VQ(vhost_mdev_process, VHM_EV_PROCESS, ev_process)
+VHM_TP_USED(vhost_mdev_used, VHM_EV_USED, ev_used)
+VHM_TP_VRING_BASE(vhost_mdev_get_vring_base, VHM_EV_GET_VRING_BASE,
+		  ev_get_base)
+VHM_TP_VRING_BASE(vhost_mdev_set_vring_base, VHM_EV_SET_VRING_BASE,
+		  ev_set_base)
+VHM_TP_FEATURES(vhost_mdev_features, VHM_EV_FEATURES, ev_features)
+VHM_TP_CONFIG(vhost_mdev_config, VHM_EV_CONFIG, ev_config)
+VHM_TP_DMA_MAP(vhost_mdev_dma_map, VHM_EV_DMA_MAP, ev_dma_map)
+VHM_TP_DMA_UNMAP(vhost_mdev_dma_unmap, VHM_EV_DMA_UNMAP, ev_dma_unmap)
+VHM_TP_ERROR(vhost_mdev_device_error, VHM_EV_ERROR, ev_error)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -19,15 +19,11 @@
 #include "vhm_common.h"
 
 static struct env {
-	long long dev;
-	int vq;
 	long long events;
 	bool json;
 	long count;
 	int duration;
 } env = {
-	.dev = -1,
-	.vq = -1,
 	.events = -1,
 };
 
@@ -39,37 +35,35 @@ static const char doc[] =
 "start, used entries published, call, vring base get/set, features, config\n"
 "access, DMA map/unmap and device error.\n"
 "\n"
-"USAGE: vhmtrace [-d DEV] [-q VQ] [-e EVENTS] [-j] [-c COUNT] [-D SEC]\n"
+"Only the events asked for are traced. At the end, the count of each.\n"
+"\n"
+"USAGE: vhmtrace [-e EVENTS] [-j] [-n COUNT] [--duration SEC] [-d DEV]\n"
+"                [-q VQ] [-p PID] [-c COMM]\n"
 "\n"
 "EXAMPLES:\n"
 "    vhmtrace                      # every event of every device\n"
 "    vhmtrace -d 0 -q 1            # device 0, vq 1 only\n"
 "    vhmtrace -e set_state,device_error   # control path and errors\n"
-"    vhmtrace -j -c 100            # 100 events as JSON lines, then exit\n"
-"    vhmtrace --fallback           # raw tracepoints (no module BTF needed)\n"
+"    vhmtrace -c vhm-latency       # devices vhm-latency drives\n"
+"    vhmtrace -j -n 100            # 100 events as JSON lines, then exit\n"
+"    vhmtrace --fallback           # tracepoints (no module BTF needed)\n"
 "\n"
 "Events: set_state kick process used call get_vring_base set_vring_base\n"
 "        features config dma_map dma_unmap device_error\n";
 
+enum { OPT_DURATION = 0x200 };
+
 static const struct argp_option opts[] = {
-	{ "dev", 'd', "DEV", 0, "Only this device (the id in the mdev's vhost/id)", 0 },
-	{ "vq", 'q', "VQ", 0, "Only this virtqueue", 0 },
 	{ "events", 'e', "LIST", 0, "Only these events (comma-separated)", 0 },
 	{ "json", 'j', NULL, 0, "JSON lines: one object per event, then a summary", 0 },
-	{ "count", 'c', "N", 0, "Exit after N events", 0 },
-	{ "duration", 'D', "SEC", 0, "Exit after SEC seconds", 0 },
+	{ "count", 'n', "N", 0, "Exit after N events", 0 },
+	{ "duration", OPT_DURATION, "SEC", 0, "Exit after SEC seconds", 0 },
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'd':
-		env.dev = vhm_parse_num(arg, "device", 0, UINT32_MAX, state);
-		break;
-	case 'q':
-		env.vq = vhm_parse_num(arg, "vq", 0, 0xfffe, state);
-		break;
 	case 'e':
 		env.events = vhm_parse_events(arg);
 		if (env.events < 0)
@@ -78,10 +72,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'j':
 		env.json = true;
 		break;
-	case 'c':
+	case 'n':
 		env.count = vhm_parse_num(arg, "count", 1, __LONG_MAX__, state);
 		break;
-	case 'D':
+	case OPT_DURATION:
 		env.duration = vhm_parse_num(arg, "duration", 1, 1 << 30, state);
 		break;
 	default:
@@ -135,6 +129,11 @@ static void format_details(const struct vhmtrace_event *e, char *buf, size_t len
 		snprintf(buf, len, "idx=%llu count=%llu", (unsigned long long)e->a,
 			 (unsigned long long)e->b);
 		break;
+	case VHM_EV_KICK:
+	case VHM_EV_PROCESS:
+	case VHM_EV_CALL:
+		snprintf(buf, len, "published=%llu", (unsigned long long)e->a);
+		break;
 	default:
 		buf[0] = 0;
 	}
@@ -186,6 +185,11 @@ static json_t *event_json(const struct vhmtrace_event *e)
 	case VHM_EV_USED:
 		json_object_set_new(o, "idx", json_integer(e->a));
 		json_object_set_new(o, "count", json_integer(e->b));
+		break;
+	case VHM_EV_KICK:
+	case VHM_EV_PROCESS:
+	case VHM_EV_CALL:
+		json_object_set_new(o, "published", json_integer(e->a));
 		break;
 	}
 	return o;
@@ -250,13 +254,33 @@ static void print_summary(uint64_t dropped)
 		print_json(o);
 		return;
 	}
-	fprintf(stderr, "\n%-16s %s\n", "EVENT", "COUNT");
+	printf("\n%-16s %s\n", "EVENT", "COUNT");
 	for (i = 0; i < VHM_EV_MAX; i++)
-		fprintf(stderr, "%-16s %llu\n", vhm_event_name(i),
-			(unsigned long long)counts[i]);
+		printf("%-16s %llu\n", vhm_event_name(i),
+		       (unsigned long long)counts[i]);
 	if (dropped)
-		fprintf(stderr, "dropped %llu events (ring buffer full)\n",
-			(unsigned long long)dropped);
+		printf("dropped %llu events (ring buffer full)\n",
+		       (unsigned long long)dropped);
+}
+
+/*
+ * Attach only the events asked for; set_state and kick also tell who drives
+ * a device, so a task filter keeps them.
+ */
+static void skip_unasked(struct bpf_object *obj)
+{
+	bool task = vhm_filter.pid >= 0 || vhm_filter.comm[0];
+	char name[64];
+	int i;
+
+	for (i = 0; i < VHM_EV_MAX; i++) {
+		if (env.events & (1LL << i))
+			continue;
+		if (task && (i == VHM_EV_SET_STATE || i == VHM_EV_KICK))
+			continue;
+		snprintf(name, sizeof(name), "vhost_mdev_%s", vhm_event_name(i));
+		vhm_skip_programs(obj, name);
+	}
 }
 
 int main(int argc, char **argv)
@@ -284,12 +308,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "failed to open BPF object: %s\n", strerror(errno));
 		return 1;
 	}
-	obj->rodata->targ_dev = env.dev;
-	obj->rodata->targ_vq = env.vq;
-	if (env.events >= 0)
+	VHM_SET_FILTER(obj->rodata);
+	if (env.events >= 0) {
 		obj->rodata->targ_events = env.events;
+		skip_unasked(obj->obj);
+	}
 
-	err = vhm_load_attach(obj->skeleton, vhm_mode, "events");
+	err = vhm_load_attach(obj->skeleton, vhm_mode, "events",
+			      obj->rodata->vhm_rec_off);
 	if (err)
 		goto cleanup;
 	/* Events since the attach wait in the map until this subscribes. */

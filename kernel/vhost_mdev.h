@@ -57,6 +57,14 @@ struct vhost_mdev_vq {
 	poll_table kick_pt;
 	wait_queue_head_t *kick_wqh;
 	bool kick_hooked;
+
+	/*
+	 * Used-entry publications the parent reported so far, free-running:
+	 * the kick and call tracepoints carry it, so a tool pairs a kick
+	 * with the interrupt of the first publication after it, and knows
+	 * when that publication raised none (the driver suppressed it).
+	 */
+	u16 published;
 };
 
 /**

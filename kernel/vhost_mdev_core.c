@@ -100,21 +100,32 @@ void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 	/* A parent bug: an interrupt from notify() (see vhost_mdev.h). */
 	if (WARN_ON_ONCE(!eventfd_signal_allowed()))
 		return;
-	trace_vhost_mdev_call(vmdev->id, vq);
+	trace_vhost_mdev_call(&(struct vhost_mdev_tp_vq){
+		.dev = vmdev->id, .vq = vq,
+		.published = READ_ONCE(vmdev->vqs[vq].published) });
 	vmdev->cops->call(vmdev, array_index_nospec(vq, vmdev->nvqs));
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_call);
 
 void vhost_mdev_vq_process(struct vhost_mdev_device *vmdev, u16 vq)
 {
-	trace_vhost_mdev_process(vmdev->id, vq);
+	if (vq >= vmdev->nvqs)
+		return;
+	trace_vhost_mdev_process(&(struct vhost_mdev_tp_vq){
+		.dev = vmdev->id, .vq = vq,
+		.published = READ_ONCE(vmdev->vqs[vq].published) });
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_process);
 
 void vhost_mdev_vq_used(struct vhost_mdev_device *vmdev, u16 vq, u16 idx,
 			u16 count)
 {
-	trace_vhost_mdev_used(vmdev->id, vq, idx, count);
+	if (vq >= vmdev->nvqs)
+		return;
+	/* One writer: the parent's processing of the vq. */
+	WRITE_ONCE(vmdev->vqs[vq].published, vmdev->vqs[vq].published + 1);
+	trace_vhost_mdev_used(&(struct vhost_mdev_tp_used){
+		.dev = vmdev->id, .vq = vq, .idx = idx, .count = count });
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_used);
 
@@ -126,7 +137,8 @@ void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err)
 		return;
 	if (vq < vmdev->nvqs)
 		ctx = vmdev->vqs[array_index_nospec(vq, vmdev->nvqs)].err;
-	trace_vhost_mdev_device_error(vmdev->id, vq, err);
+	trace_vhost_mdev_device_error(&(struct vhost_mdev_tp_error){
+		.dev = vmdev->id, .vq = vq, .err = err });
 	dev_info_ratelimited(vhost_mdev_dev(vmdev),
 			     "device error on vq %u: %d\n", vq, err);
 	if (ctx)
@@ -151,7 +163,9 @@ static int vhost_mdev_kick_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		return 0;
 	/* Called with the eventfd's wait queue lock held, as do_read needs. */
 	eventfd_ctx_do_read(vq->kick, &cnt);
-	trace_vhost_mdev_kick(vmdev->id, vq->index);
+	trace_vhost_mdev_kick(&(struct vhost_mdev_tp_vq){
+		.dev = vmdev->id, .vq = vq->index,
+		.published = READ_ONCE(vq->published) });
 	vmdev->ops->notify(vmdev, vq->index);
 	return 0;
 }
@@ -180,7 +194,9 @@ static void vhost_mdev_kick_hook(struct vhost_mdev_vq *vq)
 	vq->kick_hooked = !!vq->kick_wqh;
 	/* A kick written before the hook: deliver it now. */
 	if (vq->kick_hooked && (events & EPOLLIN)) {
-		trace_vhost_mdev_kick(vq->vmdev->id, vq->index);
+		trace_vhost_mdev_kick(&(struct vhost_mdev_tp_vq){
+			.dev = vq->vmdev->id, .vq = vq->index,
+			.published = READ_ONCE(vq->published) });
 		vq->vmdev->ops->notify(vq->vmdev, vq->index);
 	}
 }
@@ -354,7 +370,8 @@ static long vhost_mdev_set_state(struct vhost_mdev_device *vmdev,
 		ret = -EINVAL;
 		break;
 	}
-	trace_vhost_mdev_set_state(vmdev->id, old, new, ret);
+	trace_vhost_mdev_set_state(&(struct vhost_mdev_tp_state){
+		.dev = vmdev->id, .old = old, .new = new, .ret = ret });
 	return ret;
 }
 
@@ -390,7 +407,8 @@ static long vhost_mdev_set_features(struct vhost_mdev_device *vmdev,
 		ret = vmdev->ops->set_features(vmdev, features);
 	if (!ret)
 		vmdev->features = features;
-	trace_vhost_mdev_features(vmdev->id, features, ret);
+	trace_vhost_mdev_features(&(struct vhost_mdev_tp_features){
+		.dev = vmdev->id, .features = features, .ret = ret });
 	return ret;
 }
 
@@ -461,7 +479,8 @@ static long vhost_mdev_set_vring_base(struct vhost_mdev_device *vmdev,
 	if (s.num > 0xffff)
 		return -EINVAL;
 	vq->base = s.num;
-	trace_vhost_mdev_set_vring_base(vmdev->id, vq->index, s.num);
+	trace_vhost_mdev_set_vring_base(&(struct vhost_mdev_tp_vring_base){
+		.dev = vmdev->id, .vq = vq->index, .value = s.num });
 	return 0;
 }
 
@@ -481,7 +500,8 @@ static long vhost_mdev_get_vring_base(struct vhost_mdev_device *vmdev,
 		s.num = vmdev->ops->get_vring_base(vmdev, vq->index);
 	else
 		s.num = vq->base;
-	trace_vhost_mdev_get_vring_base(vmdev->id, vq->index, s.num);
+	trace_vhost_mdev_get_vring_base(&(struct vhost_mdev_tp_vring_base){
+		.dev = vmdev->id, .vq = vq->index, .value = s.num });
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -610,7 +630,8 @@ static long vhost_mdev_get_config(struct vhost_mdev_device *vmdev,
 		ret = -EFAULT;
 	kfree(buf);
 out:
-	trace_vhost_mdev_config(vmdev->id, false, c.off, c.len, ret);
+	trace_vhost_mdev_config(&(struct vhost_mdev_tp_config){
+		.dev = vmdev->id, .off = c.off, .len = c.len, .ret = ret });
 	return ret;
 }
 
@@ -635,7 +656,9 @@ static long vhost_mdev_set_config(struct vhost_mdev_device *vmdev,
 	ret = vmdev->ops->set_config(vmdev, c.off, buf, c.len);
 	kfree(buf);
 out:
-	trace_vhost_mdev_config(vmdev->id, true, c.off, c.len, ret);
+	trace_vhost_mdev_config(&(struct vhost_mdev_tp_config){
+		.dev = vmdev->id, .write = true, .off = c.off, .len = c.len,
+		.ret = ret });
 	return ret;
 }
 

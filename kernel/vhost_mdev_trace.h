@@ -3,7 +3,114 @@
  * Tracepoints of vhost-mdev. The field names are ABI for the BPF tools,
  * perf and bpftrace scripts: add fields, never rename or remove them.
  * "dev" is the instance id shown in the mdev's vhost/id sysfs attribute.
+ *
+ * Each tracepoint passes one struct vhost_mdev_tp_* by pointer, with the
+ * same fields as its trace record: BPF programs attached with tp_btf read
+ * them by name through the module's BTF (CO-RE), so a field added anywhere
+ * moves nothing under them. A build with VHOST_MDEV_TRACE_PAD defined puts
+ * an extra field after "dev" in every struct and record, to prove that.
  */
+#ifndef _VHOST_MDEV_TRACE_TYPES_H
+#define _VHOST_MDEV_TRACE_TYPES_H
+
+#include <linux/types.h>
+
+#ifdef VHOST_MDEV_TRACE_PAD
+#define VHOST_MDEV_TP_PAD_FIELD		__field(u32, pad)
+#define VHOST_MDEV_TP_PAD_ASSIGN	(__entry->pad = 0xdead)
+#else
+#define VHOST_MDEV_TP_PAD_FIELD
+#define VHOST_MDEV_TP_PAD_ASSIGN	((void)0)
+#endif
+
+struct vhost_mdev_tp_state {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u32 old;
+	u32 new;
+	int ret;
+};
+
+struct vhost_mdev_tp_vq {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u16 vq;
+	u16 published;	/* the vq's used-entry publications so far */
+};
+
+struct vhost_mdev_tp_used {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u16 vq;
+	u16 idx;
+	u16 count;
+};
+
+struct vhost_mdev_tp_vring_base {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u16 vq;
+	u32 value;
+};
+
+struct vhost_mdev_tp_features {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u64 features;
+	int ret;
+};
+
+struct vhost_mdev_tp_config {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	bool write;
+	u32 off;
+	u32 len;
+	int ret;
+};
+
+struct vhost_mdev_tp_dma_map {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u64 iova;
+	int ret;
+};
+
+struct vhost_mdev_tp_dma_unmap {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u64 iova;
+	u64 len;
+	u32 pages;
+};
+
+struct vhost_mdev_tp_error {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u16 vq;
+	int err;
+};
+
+#endif /* _VHOST_MDEV_TRACE_TYPES_H */
+
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM vhost_mdev
 
@@ -13,136 +120,156 @@
 #include <linux/tracepoint.h>
 
 TRACE_EVENT(vhost_mdev_set_state,
-	TP_PROTO(u32 dev, u32 old, u32 new, int ret),
-	TP_ARGS(dev, old, new, ret),
+	TP_PROTO(const struct vhost_mdev_tp_state *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u32, old)
 		__field(u32, new)
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->old = old;
-		__entry->new = new;
-		__entry->ret = ret;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->old = ev->old;
+		__entry->new = ev->new;
+		__entry->ret = ev->ret;
 	),
 	TP_printk("dev=%u old=%u new=%u ret=%d", __entry->dev, __entry->old,
 		  __entry->new, __entry->ret)
 );
 
 DECLARE_EVENT_CLASS(vhost_mdev_vq_event,
-	TP_PROTO(u32 dev, u16 vq),
-	TP_ARGS(dev, vq),
+	TP_PROTO(const struct vhost_mdev_tp_vq *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u16, vq)
+		__field(u16, published)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->vq = vq;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->vq = ev->vq;
+		__entry->published = ev->published;
 	),
-	TP_printk("dev=%u vq=%u", __entry->dev, __entry->vq)
+	TP_printk("dev=%u vq=%u published=%u", __entry->dev, __entry->vq,
+		  __entry->published)
 );
 
-/* A kick reached the device: fired in the kick eventfd's wake-up. */
+/*
+ * A kick reached the device: fired in the kick eventfd's wake-up. In the
+ * three vq events, "published" counts the vq's used-entry publications so
+ * far (16 bits, wrapping): a call whose count is one more than a kick's
+ * answers it; more means the publications between raised no interrupt.
+ */
 DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_kick,
-	TP_PROTO(u32 dev, u16 vq),
-	TP_ARGS(dev, vq)
+	TP_PROTO(const struct vhost_mdev_tp_vq *ev),
+	TP_ARGS(ev)
 );
 
 /* The parent started processing the vq after a kick. */
 DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_process,
-	TP_PROTO(u32 dev, u16 vq),
-	TP_ARGS(dev, vq)
+	TP_PROTO(const struct vhost_mdev_tp_vq *ev),
+	TP_ARGS(ev)
 );
 
 /* The device raised the vq's interrupt (call eventfd signalled). */
 DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_call,
-	TP_PROTO(u32 dev, u16 vq),
-	TP_ARGS(dev, vq)
+	TP_PROTO(const struct vhost_mdev_tp_vq *ev),
+	TP_ARGS(ev)
 );
 
 /* The device published count used entries on vq; used->idx is now idx. */
 TRACE_EVENT(vhost_mdev_used,
-	TP_PROTO(u32 dev, u16 vq, u16 idx, u16 count),
-	TP_ARGS(dev, vq, idx, count),
+	TP_PROTO(const struct vhost_mdev_tp_used *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u16, vq)
 		__field(u16, idx)
 		__field(u16, count)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->vq = vq;
-		__entry->idx = idx;
-		__entry->count = count;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->vq = ev->vq;
+		__entry->idx = ev->idx;
+		__entry->count = ev->count;
 	),
 	TP_printk("dev=%u vq=%u idx=%u count=%u", __entry->dev, __entry->vq,
 		  __entry->idx, __entry->count)
 );
 
 DECLARE_EVENT_CLASS(vhost_mdev_vring_base_event,
-	TP_PROTO(u32 dev, u16 vq, u32 value),
-	TP_ARGS(dev, vq, value),
+	TP_PROTO(const struct vhost_mdev_tp_vring_base *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u16, vq)
 		__field(u32, value)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->vq = vq;
-		__entry->value = value;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->vq = ev->vq;
+		__entry->value = ev->value;
 	),
 	TP_printk("dev=%u vq=%u value=%u", __entry->dev, __entry->vq,
 		  __entry->value)
 );
 
 DEFINE_EVENT(vhost_mdev_vring_base_event, vhost_mdev_get_vring_base,
-	TP_PROTO(u32 dev, u16 vq, u32 value),
-	TP_ARGS(dev, vq, value)
+	TP_PROTO(const struct vhost_mdev_tp_vring_base *ev),
+	TP_ARGS(ev)
 );
 
 DEFINE_EVENT(vhost_mdev_vring_base_event, vhost_mdev_set_vring_base,
-	TP_PROTO(u32 dev, u16 vq, u32 value),
-	TP_ARGS(dev, vq, value)
+	TP_PROTO(const struct vhost_mdev_tp_vring_base *ev),
+	TP_ARGS(ev)
 );
 
 TRACE_EVENT(vhost_mdev_features,
-	TP_PROTO(u32 dev, u64 features, int ret),
-	TP_ARGS(dev, features, ret),
+	TP_PROTO(const struct vhost_mdev_tp_features *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u64, features)
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->features = features;
-		__entry->ret = ret;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->features = ev->features;
+		__entry->ret = ev->ret;
 	),
 	TP_printk("dev=%u features=%#llx ret=%d", __entry->dev,
 		  __entry->features, __entry->ret)
 );
 
 TRACE_EVENT(vhost_mdev_config,
-	TP_PROTO(u32 dev, bool write, u32 off, u32 len, int ret),
-	TP_ARGS(dev, write, off, len, ret),
+	TP_PROTO(const struct vhost_mdev_tp_config *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u8, write)
 		__field(u32, off)
 		__field(u32, len)
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->write = write;
-		__entry->off = off;
-		__entry->len = len;
-		__entry->ret = ret;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->write = ev->write;
+		__entry->off = ev->off;
+		__entry->len = ev->len;
+		__entry->ret = ev->ret;
 	),
 	TP_printk("dev=%u %s off=%u len=%u ret=%d", __entry->dev,
 		  __entry->write ? "write" : "read", __entry->off,
@@ -151,17 +278,19 @@ TRACE_EVENT(vhost_mdev_config,
 
 /* A page entered the device's translation cache (pinned through VFIO). */
 TRACE_EVENT(vhost_mdev_dma_map,
-	TP_PROTO(u32 dev, u64 iova, int ret),
-	TP_ARGS(dev, iova, ret),
+	TP_PROTO(const struct vhost_mdev_tp_dma_map *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u64, iova)
 		__field(int, ret)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->iova = iova;
-		__entry->ret = ret;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->iova = ev->iova;
+		__entry->ret = ev->ret;
 	),
 	TP_printk("dev=%u iova=%#llx ret=%d", __entry->dev, __entry->iova,
 		  __entry->ret)
@@ -169,36 +298,40 @@ TRACE_EVENT(vhost_mdev_dma_map,
 
 /* The container unmapped [iova, iova + len): pages dropped and unpinned. */
 TRACE_EVENT(vhost_mdev_dma_unmap,
-	TP_PROTO(u32 dev, u64 iova, u64 len, u32 pages),
-	TP_ARGS(dev, iova, len, pages),
+	TP_PROTO(const struct vhost_mdev_tp_dma_unmap *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u64, iova)
 		__field(u64, len)
 		__field(u32, pages)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->iova = iova;
-		__entry->len = len;
-		__entry->pages = pages;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->iova = ev->iova;
+		__entry->len = ev->len;
+		__entry->pages = ev->pages;
 	),
 	TP_printk("dev=%u iova=%#llx len=%#llx pages=%u", __entry->dev,
 		  __entry->iova, __entry->len, __entry->pages)
 );
 
 TRACE_EVENT(vhost_mdev_device_error,
-	TP_PROTO(u32 dev, u16 vq, int err),
-	TP_ARGS(dev, vq, err),
+	TP_PROTO(const struct vhost_mdev_tp_error *ev),
+	TP_ARGS(ev),
 	TP_STRUCT__entry(
 		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
 		__field(u16, vq)
 		__field(int, err)
 	),
 	TP_fast_assign(
-		__entry->dev = dev;
-		__entry->vq = vq;
-		__entry->err = err;
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->vq = ev->vq;
+		__entry->err = ev->err;
 	),
 	TP_printk("dev=%u vq=%u err=%d", __entry->dev, __entry->vq,
 		  __entry->err)

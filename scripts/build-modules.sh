@@ -4,7 +4,7 @@
 # its object tree), with module BTF so /sys/kernel/btf/<module> exists in the
 # guest: pahole adds it for the stock kernel (Kbuild skips it there for want
 # of a vmlinux); the debug tree has its vmlinux, so Kbuild adds it itself.
-# usage: build-modules.sh SRC OUT
+# usage: build-modules.sh SRC OUT (VHM_TRACE_PAD=y: see kernel/Kbuild)
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
@@ -40,7 +40,7 @@ fi
 kv=0
 [ "${V:-0}" = 1 ] && kv=1
 make -s -C "$build" M="$(cd "$out" && pwd)" KBUILD_VERBOSE=$kv \
-	VHM_TOP="$VHM_TOP" modules 2>&1 |
+	VHM_TOP="$VHM_TOP" VHM_TRACE_PAD="${VHM_TRACE_PAD:-}" modules 2>&1 |
 	grep -v 'Skipping BTF generation' >&2 || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
 

@@ -1,0 +1,75 @@
+#!/bin/bash
+# The BPF tools find the tracepoints' fields by name (CO-RE): against the
+# modules built with a field added after "dev" in every event's struct and
+# record (VHM_TRACE_PAD=y, kernel/Kbuild), every tool counts a known
+# workload exactly, through tp_btf and through the tracepoint fallback, as
+# against the stock build. The stock modules are loaded back at the end.
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out=${OUT:-$top/.output}
+pad=$out/modules/$(uname -r)/kernel-tracepad
+type=/sys/class/mdev_bus/vhost_mdev_sim/mdev_supported_types/vhost_mdev_sim-net
+bpf=$out/bpf
+rounds=300 warmup=50
+n=0 uuid= tmp=$(mktemp -d)
+
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
+cleanup() {
+	[ -n "$uuid" ] && echo 1 > "/sys/bus/mdev/devices/$uuid/remove" 2>/dev/null
+	"$top/scripts/vhm-modules" unload > /dev/null 2>&1
+	"$top/scripts/vhm-modules" load > /dev/null 2>&1
+	rm -rf "$tmp"
+}
+
+echo "1..8"
+if [ ! -f "$pad/vhost_mdev.ko" ]; then
+	for i in 1 2 3 4 5 6 7 8; do echo "ok $i # SKIP no $pad (make modules)"; done
+	exit 0
+fi
+trap cleanup EXIT
+"$top/scripts/vhm-modules" unload > /dev/null &&
+	VHM_KMOD_DIR=$pad "$top/scripts/vhm-modules" load > /dev/null
+ok $? "load the modules built with a field more in every event"
+grep -q "field:u32 pad;" /sys/kernel/tracing/events/vhost_mdev/vhost_mdev_kick/format &&
+	bpftool btf dump file /sys/kernel/btf/vhost_mdev 2>/dev/null |
+	grep -A3 "STRUCT 'vhost_mdev_tp_vq'" | grep -q "'pad'"
+ok $? "the kick's record and struct have the field"
+
+uuid=$(cat /proc/sys/kernel/random/uuid)
+echo "$uuid" > "$type/create"
+dev=$(cat "/sys/bus/mdev/devices/$uuid/vhost/id")
+total=$((rounds + warmup))
+
+# traced TOOL ARGS...: the tool's stdout while the latency driver runs.
+traced() {
+	local tool=$1 pid i
+	shift
+	"$bpf/$tool" "$@" > "$tmp/out" 2> "$tmp/err" &
+	pid=$!
+	for i in $(seq 600); do
+		grep -q "Hit Ctrl-C" "$tmp/err" && break
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.1
+	done
+	VHM_NO_PROGRESS=1 "$out/bench/vhm-latency" -b vhost-mdev -d "$uuid" \
+		-n "$rounds" -w "$warmup" -r 1 -o - > /dev/null 2>&1
+	kill -INT "$pid" 2> /dev/null
+	wait "$pid"
+	sed 's/^/# /' "$tmp/err" | grep -v "Hit Ctrl-C"
+}
+
+for mode in --btf --fallback; do
+	traced vhmlat "$mode" -j -k all -Q -d "$dev"
+	tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
+		[.hists[] | select(.vq == 1 and (.kind | test("kick|process")))] |
+		length == 3 and all(.count == $n and .p50 > 0 and .max < 1e9)' > /dev/null
+	ok $? "vhmlat $mode: $total kick_to_call, kick_to_process and process_to_call samples on TX"
+	traced vhmtop "$mode" -j -Q -d "$dev" 1
+	tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
+		[.vqs[] | select(.vq == 1)][0] |
+		.kicks == $n and .calls == $n and .buffers == $n' > /dev/null
+	ok $? "vhmtop $mode: $total kicks, calls and buffers on TX"
+	traced vhmtrace "$mode" -j -e kick,call -d "$dev"
+	[ "$(grep -c '"event":"kick".*"vq":1' "$tmp/out")" = "$total" ] &&
+		[ "$(grep -c '"event":"call".*"vq":1' "$tmp/out")" = "$total" ]
+	ok $? "vhmtrace $mode: $total kicks and calls on TX"
+done
