@@ -6,8 +6,8 @@
  *    (CO-RE), so fields added to the structs move nothing here;
  *  - tracepoint (fb_*), for a module without BTF: the trace record, at the
  *    offsets the loader read from the event's tracefs format file.
- * The loader keeps one set. Each VHM_TP_* defines both around a handler
- * that takes the fields as scalars.
+ * The loader keeps one set. Each VHM_TP_<class> defines both around a
+ * handler that takes the fields as scalars.
  */
 #ifndef VHM_TP_BPF_H
 #define VHM_TP_BPF_H
@@ -89,139 +89,81 @@ static __always_inline __u64 vhm_rec(void *rec, int ev, int field, int size)
 
 #define VHM_REC(ev, f, type) ((type)vhm_rec(ctx, ev, f, sizeof(type)))
 
-#define VHM_TP_STATE(name, ev, fn)					\
+/*
+ * Both programs of one event around fn: btf_args is fn's argument list
+ * read from the struct e, fb_args the same read from the record ctx.
+ */
+#define VHM_TP(name, cls, fn, btf_args, fb_args)			\
 	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name, const struct vhost_mdev_tp_state *e)	\
+	int BPF_PROG(btf_##name, const struct vhost_mdev_tp_##cls *e)	\
 	{								\
-		return fn(e->dev, e->old, e->new, e->ret);		\
+		return fn btf_args;					\
 	}								\
 	SEC("tracepoint/vhost_mdev/" #name)				\
 	int fb_##name(void *ctx)					\
 	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_OLD, __u32),		\
-			  VHM_REC(ev, VHM_F_NEW, __u32),		\
-			  VHM_REC(ev, VHM_F_RET, int));			\
+		return fn fb_args;					\
 	}
+
+#define VHM_TP_STATE(name, ev, fn)					\
+	VHM_TP(name, state, fn, (e->dev, e->old, e->new, e->ret),	\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_OLD, __u32),				\
+		VHM_REC(ev, VHM_F_NEW, __u32),				\
+		VHM_REC(ev, VHM_F_RET, int)))
 
 #define VHM_TP_VQ(name, ev, fn)						\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name, const struct vhost_mdev_tp_vq *e)	\
-	{								\
-		return fn(e->dev, e->vq, e->published);			\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_VQ, __u16),			\
-			  VHM_REC(ev, VHM_F_PUBLISHED, __u16));		\
-	}
+	VHM_TP(name, vq, fn, (e->dev, e->vq, e->published),		\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_VQ, __u16),				\
+		VHM_REC(ev, VHM_F_PUBLISHED, __u16)))
 
 #define VHM_TP_USED(name, ev, fn)					\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name, const struct vhost_mdev_tp_used *e)	\
-	{								\
-		return fn(e->dev, e->vq, e->idx, e->count);		\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_VQ, __u16),			\
-			  VHM_REC(ev, VHM_F_IDX, __u16),		\
-			  VHM_REC(ev, VHM_F_COUNT, __u16));		\
-	}
+	VHM_TP(name, used, fn, (e->dev, e->vq, e->idx, e->count),	\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_VQ, __u16),				\
+		VHM_REC(ev, VHM_F_IDX, __u16),				\
+		VHM_REC(ev, VHM_F_COUNT, __u16)))
 
 #define VHM_TP_VRING_BASE(name, ev, fn)					\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name,					\
-		     const struct vhost_mdev_tp_vring_base *e)		\
-	{								\
-		return fn(e->dev, e->vq, e->value);			\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_VQ, __u16),			\
-			  VHM_REC(ev, VHM_F_VALUE, __u32));		\
-	}
+	VHM_TP(name, vring_base, fn, (e->dev, e->vq, e->value),	\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_VQ, __u16),				\
+		VHM_REC(ev, VHM_F_VALUE, __u32)))
 
 #define VHM_TP_FEATURES(name, ev, fn)					\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name,					\
-		     const struct vhost_mdev_tp_features *e)		\
-	{								\
-		return fn(e->dev, e->features, e->ret);			\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_FEATURES, __u64),		\
-			  VHM_REC(ev, VHM_F_RET, int));			\
-	}
+	VHM_TP(name, features, fn, (e->dev, e->features, e->ret),	\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_FEATURES, __u64),			\
+		VHM_REC(ev, VHM_F_RET, int)))
 
 #define VHM_TP_CONFIG(name, ev, fn)					\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name, const struct vhost_mdev_tp_config *e)	\
-	{								\
-		return fn(e->dev, e->write, e->off, e->len, e->ret);	\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_WRITE, __u8),		\
-			  VHM_REC(ev, VHM_F_OFF, __u32),		\
-			  VHM_REC(ev, VHM_F_LEN, __u32),		\
-			  VHM_REC(ev, VHM_F_RET, int));			\
-	}
+	VHM_TP(name, config, fn,					\
+	       (e->dev, e->write, e->off, e->len, e->ret),		\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_WRITE, __u8),				\
+		VHM_REC(ev, VHM_F_OFF, __u32),				\
+		VHM_REC(ev, VHM_F_LEN, __u32),				\
+		VHM_REC(ev, VHM_F_RET, int)))
 
 #define VHM_TP_DMA_MAP(name, ev, fn)					\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name,					\
-		     const struct vhost_mdev_tp_dma_map *e)		\
-	{								\
-		return fn(e->dev, e->iova, e->ret);			\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_IOVA, __u64),		\
-			  VHM_REC(ev, VHM_F_RET, int));			\
-	}
+	VHM_TP(name, dma_map, fn, (e->dev, e->iova, e->ret),		\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_IOVA, __u64),				\
+		VHM_REC(ev, VHM_F_RET, int)))
 
 #define VHM_TP_DMA_UNMAP(name, ev, fn)					\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name,					\
-		     const struct vhost_mdev_tp_dma_unmap *e)		\
-	{								\
-		return fn(e->dev, e->iova, e->len, e->pages);		\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_IOVA, __u64),		\
-			  VHM_REC(ev, VHM_F_LEN, __u64),		\
-			  VHM_REC(ev, VHM_F_PAGES, __u32));		\
-	}
+	VHM_TP(name, dma_unmap, fn,					\
+	       (e->dev, e->iova, e->len, e->pages),			\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_IOVA, __u64),				\
+		VHM_REC(ev, VHM_F_LEN, __u64),				\
+		VHM_REC(ev, VHM_F_PAGES, __u32)))
 
 #define VHM_TP_ERROR(name, ev, fn)					\
-	SEC("tp_btf/" #name)						\
-	int BPF_PROG(btf_##name, const struct vhost_mdev_tp_error *e)	\
-	{								\
-		return fn(e->dev, e->vq, e->err);			\
-	}								\
-	SEC("tracepoint/vhost_mdev/" #name)				\
-	int fb_##name(void *ctx)					\
-	{								\
-		return fn(VHM_REC(ev, VHM_F_DEV, __u32),		\
-			  VHM_REC(ev, VHM_F_VQ, __u16),			\
-			  VHM_REC(ev, VHM_F_ERR, int));			\
-	}
+	VHM_TP(name, error, fn, (e->dev, e->vq, e->err),		\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_VQ, __u16),				\
+		VHM_REC(ev, VHM_F_ERR, int)))
 
 #endif /* VHM_TP_BPF_H */
