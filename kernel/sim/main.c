@@ -54,35 +54,50 @@ static const struct kernel_param_ops vhost_mdev_sim_positive_ops = {
 	.get = param_get_uint,
 };
 
-/*
- * A stop waits for the frame in progress: bound the added time so it never
- * sleeps in D state for long.
- */
-#define VHOST_MDEV_SIM_LATENCY_MAX	(10 * NSEC_PER_MSEC)
+/* A time in ns with its upper bound, for the parameters below. */
+struct vhost_mdev_sim_ns_param {
+	unsigned long ns;
+	unsigned long max;
+};
 
-static int vhost_mdev_sim_param_latency(const char *val,
-					const struct kernel_param *kp)
+static int vhost_mdev_sim_param_ns_set(const char *val,
+				       const struct kernel_param *kp)
 {
+	struct vhost_mdev_sim_ns_param *p = kp->arg;
 	unsigned long v;
 	int ret;
 
 	ret = kstrtoul(val, 0, &v);
 	if (ret)
 		return ret;
-	if (v > VHOST_MDEV_SIM_LATENCY_MAX)
+	if (v > p->max)
 		return -ERANGE;
-	*(unsigned long *)kp->arg = v;
+	WRITE_ONCE(p->ns, v);
 	return 0;
 }
 
-static const struct kernel_param_ops vhost_mdev_sim_latency_ops = {
-	.set = vhost_mdev_sim_param_latency,
-	.get = param_get_ulong,
+static int vhost_mdev_sim_param_ns_get(char *buf,
+				       const struct kernel_param *kp)
+{
+	const struct vhost_mdev_sim_ns_param *p = kp->arg;
+
+	return sysfs_emit(buf, "%lu\n", READ_ONCE(p->ns));
+}
+
+static const struct kernel_param_ops vhost_mdev_sim_ns_ops = {
+	.set = vhost_mdev_sim_param_ns_set,
+	.get = vhost_mdev_sim_param_ns_get,
 };
 
-static unsigned long vhost_mdev_sim_latency_ns;
-module_param_cb(latency_ns, &vhost_mdev_sim_latency_ops,
-		&vhost_mdev_sim_latency_ns, 0644);
+/*
+ * A stop waits for the frame in progress: bound the added time so it never
+ * sleeps in D state for long.
+ */
+static struct vhost_mdev_sim_ns_param vhost_mdev_sim_latency = {
+	.max = 10 * NSEC_PER_MSEC,
+};
+module_param_cb(latency_ns, &vhost_mdev_sim_ns_ops, &vhost_mdev_sim_latency,
+		0644);
 MODULE_PARM_DESC(latency_ns,
 		 "Added processing time per frame or request in ns, at most 10000000 (default: 0)");
 
@@ -137,31 +152,10 @@ MODULE_PARM_DESC(mode,
 		 "Where instances process their rings from their next start: workqueue, kthread or task_work (default: task_work)");
 
 /* A thread that polls longer than this had better sleep. */
-#define VHOST_MDEV_SIM_POLL_MAX		NSEC_PER_MSEC
-
-static int vhost_mdev_sim_param_poll(const char *val,
-				     const struct kernel_param *kp)
-{
-	unsigned long v;
-	int ret;
-
-	ret = kstrtoul(val, 0, &v);
-	if (ret)
-		return ret;
-	if (v > VHOST_MDEV_SIM_POLL_MAX)
-		return -ERANGE;
-	*(unsigned long *)kp->arg = v;
-	return 0;
-}
-
-static const struct kernel_param_ops vhost_mdev_sim_poll_ops = {
-	.set = vhost_mdev_sim_param_poll,
-	.get = param_get_ulong,
+static struct vhost_mdev_sim_ns_param vhost_mdev_sim_poll = {
+	.max = NSEC_PER_MSEC,
 };
-
-static unsigned long vhost_mdev_sim_poll;
-module_param_cb(poll_ns, &vhost_mdev_sim_poll_ops, &vhost_mdev_sim_poll,
-		0644);
+module_param_cb(poll_ns, &vhost_mdev_sim_ns_ops, &vhost_mdev_sim_poll, 0644);
 MODULE_PARM_DESC(poll_ns,
 		 "kthread mode: longest busy-poll of the rings before sleeping, in ns, at most 1000000 (default: 0)");
 
@@ -174,7 +168,7 @@ enum vhost_mdev_sim_mode vhost_mdev_sim_mode(void)
 
 u64 vhost_mdev_sim_poll_ns(void)
 {
-	return READ_ONCE(vhost_mdev_sim_poll);
+	return READ_ONCE(vhost_mdev_sim_poll.ns);
 }
 
 unsigned int vhost_mdev_sim_budget(void)
@@ -189,12 +183,12 @@ u16 vhost_mdev_sim_queue_size(void)
 
 bool vhost_mdev_sim_delaying(void)
 {
-	return READ_ONCE(vhost_mdev_sim_latency_ns);
+	return READ_ONCE(vhost_mdev_sim_latency.ns);
 }
 
 void vhost_mdev_sim_delay(void)
 {
-	unsigned long ns = READ_ONCE(vhost_mdev_sim_latency_ns);
+	unsigned long ns = READ_ONCE(vhost_mdev_sim_latency.ns);
 
 	if (!ns)
 		return;
