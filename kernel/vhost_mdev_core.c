@@ -93,6 +93,40 @@ static const struct vhost_mdev_consumer_ops vhost_mdev_vfio_consumer = {
 	.call	= vhost_mdev_vfio_call,
 };
 
+/*
+ * The data path's tracepoints build their struct here, out of line: on the
+ * callers' stacks it would cost each a stack canary, traced or not. They
+ * pay the tracepoint's static branch only.
+ */
+noinline void vhost_mdev_trace_vq(struct vhost_mdev_device *vmdev, u16 vq,
+				  enum vhost_mdev_vq_event event)
+{
+	const struct vhost_mdev_tp_vq tp = {
+		.dev = vmdev->id,
+		.vq = vq,
+		.published = READ_ONCE(vmdev->vqs[vq].published),
+	};
+
+	switch (event) {
+	case VHOST_MDEV_VQ_KICK:
+		trace_vhost_mdev_kick(&tp);
+		break;
+	case VHOST_MDEV_VQ_PROCESS:
+		trace_vhost_mdev_process(&tp);
+		break;
+	case VHOST_MDEV_VQ_CALL:
+		trace_vhost_mdev_call(&tp);
+		break;
+	}
+}
+
+static noinline void vhost_mdev_trace_used(struct vhost_mdev_device *vmdev,
+					   u16 vq, u16 idx, u16 count)
+{
+	vhost_mdev_trace(used, used, .dev = vmdev->id, .vq = vq, .idx = idx,
+			 .count = count);
+}
+
 void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 {
 	if (vq >= vmdev->nvqs)
@@ -100,9 +134,8 @@ void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 	/* A parent bug: an interrupt from notify() (see vhost_mdev.h). */
 	if (WARN_ON_ONCE(!eventfd_signal_allowed()))
 		return;
-	trace_vhost_mdev_call(&(struct vhost_mdev_tp_vq){
-		.dev = vmdev->id, .vq = vq,
-		.published = READ_ONCE(vmdev->vqs[vq].published) });
+	if (trace_vhost_mdev_call_enabled())
+		vhost_mdev_trace_vq(vmdev, vq, VHOST_MDEV_VQ_CALL);
 	vmdev->cops->call(vmdev, array_index_nospec(vq, vmdev->nvqs));
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_call);
@@ -111,9 +144,8 @@ void vhost_mdev_vq_process(struct vhost_mdev_device *vmdev, u16 vq)
 {
 	if (vq >= vmdev->nvqs)
 		return;
-	trace_vhost_mdev_process(&(struct vhost_mdev_tp_vq){
-		.dev = vmdev->id, .vq = vq,
-		.published = READ_ONCE(vmdev->vqs[vq].published) });
+	if (trace_vhost_mdev_process_enabled())
+		vhost_mdev_trace_vq(vmdev, vq, VHOST_MDEV_VQ_PROCESS);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_process);
 
@@ -124,8 +156,8 @@ void vhost_mdev_vq_used(struct vhost_mdev_device *vmdev, u16 vq, u16 idx,
 		return;
 	/* One writer: the parent's processing of the vq. */
 	WRITE_ONCE(vmdev->vqs[vq].published, vmdev->vqs[vq].published + 1);
-	trace_vhost_mdev_used(&(struct vhost_mdev_tp_used){
-		.dev = vmdev->id, .vq = vq, .idx = idx, .count = count });
+	if (trace_vhost_mdev_used_enabled())
+		vhost_mdev_trace_used(vmdev, vq, idx, count);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_used);
 
@@ -137,8 +169,8 @@ void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err)
 		return;
 	if (vq < vmdev->nvqs)
 		ctx = vmdev->vqs[array_index_nospec(vq, vmdev->nvqs)].err;
-	trace_vhost_mdev_device_error(&(struct vhost_mdev_tp_error){
-		.dev = vmdev->id, .vq = vq, .err = err });
+	vhost_mdev_trace(device_error, error, .dev = vmdev->id, .vq = vq,
+			 .err = err);
 	dev_info_ratelimited(vhost_mdev_dev(vmdev),
 			     "device error on vq %u: %d\n", vq, err);
 	if (ctx)
@@ -163,9 +195,8 @@ static int vhost_mdev_kick_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		return 0;
 	/* Called with the eventfd's wait queue lock held, as do_read needs. */
 	eventfd_ctx_do_read(vq->kick, &cnt);
-	trace_vhost_mdev_kick(&(struct vhost_mdev_tp_vq){
-		.dev = vmdev->id, .vq = vq->index,
-		.published = READ_ONCE(vq->published) });
+	if (trace_vhost_mdev_kick_enabled())
+		vhost_mdev_trace_vq(vmdev, vq->index, VHOST_MDEV_VQ_KICK);
 	vmdev->ops->notify(vmdev, vq->index);
 	return 0;
 }
@@ -194,9 +225,9 @@ static void vhost_mdev_kick_hook(struct vhost_mdev_vq *vq)
 	vq->kick_hooked = !!vq->kick_wqh;
 	/* A kick written before the hook: deliver it now. */
 	if (vq->kick_hooked && (events & EPOLLIN)) {
-		trace_vhost_mdev_kick(&(struct vhost_mdev_tp_vq){
-			.dev = vq->vmdev->id, .vq = vq->index,
-			.published = READ_ONCE(vq->published) });
+		if (trace_vhost_mdev_kick_enabled())
+			vhost_mdev_trace_vq(vq->vmdev, vq->index,
+					    VHOST_MDEV_VQ_KICK);
 		vq->vmdev->ops->notify(vq->vmdev, vq->index);
 	}
 }
@@ -370,8 +401,8 @@ static long vhost_mdev_set_state(struct vhost_mdev_device *vmdev,
 		ret = -EINVAL;
 		break;
 	}
-	trace_vhost_mdev_set_state(&(struct vhost_mdev_tp_state){
-		.dev = vmdev->id, .old = old, .new = new, .ret = ret });
+	vhost_mdev_trace(set_state, state, .dev = vmdev->id, .old = old,
+			 .new = new, .ret = ret);
 	return ret;
 }
 
@@ -407,8 +438,8 @@ static long vhost_mdev_set_features(struct vhost_mdev_device *vmdev,
 		ret = vmdev->ops->set_features(vmdev, features);
 	if (!ret)
 		vmdev->features = features;
-	trace_vhost_mdev_features(&(struct vhost_mdev_tp_features){
-		.dev = vmdev->id, .features = features, .ret = ret });
+	vhost_mdev_trace(features, features, .dev = vmdev->id,
+			 .features = features, .ret = ret);
 	return ret;
 }
 
@@ -479,8 +510,8 @@ static long vhost_mdev_set_vring_base(struct vhost_mdev_device *vmdev,
 	if (s.num > 0xffff)
 		return -EINVAL;
 	vq->base = s.num;
-	trace_vhost_mdev_set_vring_base(&(struct vhost_mdev_tp_vring_base){
-		.dev = vmdev->id, .vq = vq->index, .value = s.num });
+	vhost_mdev_trace(set_vring_base, vring_base, .dev = vmdev->id,
+			 .vq = vq->index, .value = s.num);
 	return 0;
 }
 
@@ -500,8 +531,8 @@ static long vhost_mdev_get_vring_base(struct vhost_mdev_device *vmdev,
 		s.num = vmdev->ops->get_vring_base(vmdev, vq->index);
 	else
 		s.num = vq->base;
-	trace_vhost_mdev_get_vring_base(&(struct vhost_mdev_tp_vring_base){
-		.dev = vmdev->id, .vq = vq->index, .value = s.num });
+	vhost_mdev_trace(get_vring_base, vring_base, .dev = vmdev->id,
+			 .vq = vq->index, .value = s.num);
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -630,8 +661,8 @@ static long vhost_mdev_get_config(struct vhost_mdev_device *vmdev,
 		ret = -EFAULT;
 	kfree(buf);
 out:
-	trace_vhost_mdev_config(&(struct vhost_mdev_tp_config){
-		.dev = vmdev->id, .off = c.off, .len = c.len, .ret = ret });
+	vhost_mdev_trace(config, config, .dev = vmdev->id, .off = c.off,
+			 .len = c.len, .ret = ret);
 	return ret;
 }
 
@@ -656,9 +687,8 @@ static long vhost_mdev_set_config(struct vhost_mdev_device *vmdev,
 	ret = vmdev->ops->set_config(vmdev, c.off, buf, c.len);
 	kfree(buf);
 out:
-	trace_vhost_mdev_config(&(struct vhost_mdev_tp_config){
-		.dev = vmdev->id, .write = true, .off = c.off, .len = c.len,
-		.ret = ret });
+	vhost_mdev_trace(config, config, .dev = vmdev->id, .write = true,
+			 .off = c.off, .len = c.len, .ret = ret);
 	return ret;
 }
 

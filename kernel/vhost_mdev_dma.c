@@ -163,8 +163,7 @@ static dma_addr_t vhost_mdev_kdma_add(struct vhost_mdev_kdma *kd,
 	vhost_mdev_kmap_insert(map, &kd->maps);
 	kd->count++;
 	spin_unlock_irqrestore(&kd->lock, flags);
-	trace_vhost_mdev_dma_map(&(struct vhost_mdev_tp_dma_map){
-		.dev = kd->id, .iova = pa });
+	vhost_mdev_trace(dma_map, dma_map, .dev = kd->id, .iova = pa);
 	return pa;
 }
 
@@ -191,9 +190,9 @@ static void vhost_mdev_kdma_del(struct vhost_mdev_kdma *kd, dma_addr_t addr,
 				    &addr, size);
 		return;
 	}
-	trace_vhost_mdev_dma_unmap(&(struct vhost_mdev_tp_dma_unmap){
-		.dev = kd->id, .iova = addr, .len = size,
-		.pages = DIV_ROUND_UP(offset_in_page(addr) + size, PAGE_SIZE) });
+	vhost_mdev_trace(dma_unmap, dma_unmap, .dev = kd->id, .iova = addr,
+			 .len = size,
+			 .pages = DIV_ROUND_UP(offset_in_page(addr) + size, PAGE_SIZE));
 	kfree(map);
 }
 

@@ -11,6 +11,16 @@
 #include "vhost_mdev.h"
 
 /* State machine, vhost_mdev_core.c; the caller holds vmdev->lock. */
+enum vhost_mdev_vq_event {
+	VHOST_MDEV_VQ_KICK,
+	VHOST_MDEV_VQ_PROCESS,
+	VHOST_MDEV_VQ_CALL,
+};
+
+/* Fire vq's kick, process or call tracepoint (the caller checked it is on). */
+void vhost_mdev_trace_vq(struct vhost_mdev_device *vmdev, u16 vq,
+			 enum vhost_mdev_vq_event event);
+
 int vhost_mdev_start(struct vhost_mdev_device *vmdev);
 void vhost_mdev_stop(struct vhost_mdev_device *vmdev);
 void vhost_mdev_reset(struct vhost_mdev_device *vmdev);

@@ -109,6 +109,18 @@ struct vhost_mdev_tp_error {
 	int err;
 };
 
+/*
+ * Fire tracepoint vhost_mdev_<event> with a struct vhost_mdev_tp_<type> of
+ * the given fields, built only while the tracepoint is on: off, a trace
+ * site costs its static branch and nothing more.
+ */
+#define vhost_mdev_trace(event, type, ...)				\
+	do {								\
+		if (trace_vhost_mdev_##event##_enabled())		\
+			trace_vhost_mdev_##event(&(const struct vhost_mdev_tp_##type){ \
+				__VA_ARGS__ });				\
+	} while (0)
+
 #endif /* _VHOST_MDEV_TRACE_TYPES_H */
 
 #undef TRACE_SYSTEM

@@ -116,9 +116,8 @@ static void vhost_mdev_virtio_set(struct virtio_device *vdev,
 	if (vhost_mdev_virtio_config_ok(vmdev, off, len))
 		ret = vmdev->ops->set_config(vmdev, off, buf, len);
 	mutex_unlock(&vmdev->lock);
-	trace_vhost_mdev_config(&(struct vhost_mdev_tp_config){
-		.dev = vmdev->id, .write = true, .off = off, .len = len,
-		.ret = ret });
+	vhost_mdev_trace(config, config, .dev = vmdev->id, .write = true,
+			 .off = off, .len = len, .ret = ret);
 	if (ret)
 		dev_info_ratelimited(&vdev->dev,
 				     "config write [%u, +%u) refused: %d\n",
@@ -152,9 +151,8 @@ static void vhost_mdev_virtio_set_status(struct virtio_device *vdev,
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(vv->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		ret = vhost_mdev_start(vmdev);
-		trace_vhost_mdev_set_state(&(struct vhost_mdev_tp_state){
-			.dev = vmdev->id, .old = old,
-			.new = VHOST_MDEV_S_RUNNING, .ret = ret });
+		vhost_mdev_trace(set_state, state, .dev = vmdev->id, .old = old,
+				 .new = VHOST_MDEV_S_RUNNING, .ret = ret);
 		if (ret) {
 			dev_err(&vdev->dev, "cannot start the device: %d\n",
 				ret);
@@ -178,9 +176,8 @@ static void vhost_mdev_virtio_reset(struct virtio_device *vdev)
 	vhost_mdev_reset(vmdev);
 	vv->status = 0;
 	if (old != VHOST_MDEV_S_STOPPED)
-		trace_vhost_mdev_set_state(&(struct vhost_mdev_tp_state){
-			.dev = vmdev->id, .old = old,
-			.new = VHOST_MDEV_S_STOPPED });
+		vhost_mdev_trace(set_state, state, .dev = vmdev->id, .old = old,
+				 .new = VHOST_MDEV_S_STOPPED);
 	mutex_unlock(&vmdev->lock);
 }
 
@@ -190,9 +187,8 @@ static bool vhost_mdev_virtio_notify(struct virtqueue *vq)
 	struct vhost_mdev_device *vmdev =
 		vhost_mdev_virtio_of(vq->vdev)->vmdev;
 
-	trace_vhost_mdev_kick(&(struct vhost_mdev_tp_vq){
-		.dev = vmdev->id, .vq = vq->index,
-		.published = READ_ONCE(vmdev->vqs[vq->index].published) });
+	if (trace_vhost_mdev_kick_enabled())
+		vhost_mdev_trace_vq(vmdev, vq->index, VHOST_MDEV_VQ_KICK);
 	vmdev->ops->notify(vmdev, vq->index);
 	return true;
 }
@@ -324,8 +320,8 @@ static int vhost_mdev_virtio_finalize_features(struct virtio_device *vdev)
 		ret = vmdev->ops->set_features(vmdev, features);
 	if (!ret)
 		vmdev->features = features;
-	trace_vhost_mdev_features(&(struct vhost_mdev_tp_features){
-		.dev = vmdev->id, .features = features, .ret = ret });
+	vhost_mdev_trace(features, features, .dev = vmdev->id,
+			 .features = features, .ret = ret);
 	mutex_unlock(&vmdev->lock);
 	return ret;
 }
