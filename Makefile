@@ -49,6 +49,7 @@ help:
 	@echo 'make deps     install the Debian packages the project needs'
 	@echo 'make test     host unit tests, the guest suite, the virtual-clock tests'
 	@echo 'make test-debug           make test on the debug kernel (KERNEL=debug)'
+	@echo 'make test-host | test-guest    only the host tests / only the guest suite'
 	@echo 'make bench    run the benchmarks in the guest (virtual clock on TCG;'
 	@echo '              BENCH_ARGS="--clock real", SUITE=latency|throughput|...)'
 	@echo 'make stress   every stress worker at once, 300 s (STRESS_TIME=, STRESS_ARGS=)'
@@ -60,6 +61,10 @@ help:
 	@echo 'make baseline RUN=<run>    make a run the committed baseline'
 	@echo 'make shell    interactive shell in the guest, project mounted'
 	@echo 'make clean    remove $(OUT)'
+	@echo
+	@echo 'Parts of make all, each alone: modules (and the padded tracepoint build),'
+	@echo 'bpf (the tracing tools), tests, bench-build (the drivers), fio-build (the'
+	@echo 'fio engine), results-tools (vhm-compare), kernel-cache (the guest kernel).'
 	@echo
 	@echo 'KERNEL=6.1|debug  the guest kernel of every target that builds modules or'
 	@echo '                  boots a guest (default 6.1, the stock Debian kernel; debug:'
