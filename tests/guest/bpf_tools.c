@@ -539,6 +539,68 @@ TEST_F(tools, vhmtop_counts)
 	free(out);
 }
 
+/*
+ * The task filters select the devices a task drives: during one workload,
+ * -c with this test's name and -p with its pid see every kick, another
+ * name none.
+ */
+TEST_F(tools, task_filters_select_devices)
+{
+	char comm[16] = "", pid[16], dev[16], *out;
+	const char *filters[3][2] = {
+		{ "-c", comm }, { "-p", pid }, { "-c", "nosuchtask" },
+	};
+	const long long want[3] = { N_KICKS, N_KICKS, 0 };
+	struct tool t[3];
+	int i, status;
+	FILE *f = fopen("/proc/self/comm", "r");
+
+	ASSERT_NE(f, NULL);
+	ASSERT_NE(fgets(comm, sizeof(comm), f), NULL);
+	fclose(f);
+	comm[strcspn(comm, "\n")] = 0;
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	snprintf(dev, sizeof(dev), "%lld", self->dev);
+	for (i = 0; i < 3; i++) {
+		char *argv[] = { "vhmtrace", "-j", "-e", "kick,set_state",
+				 "-d", dev, (char *)filters[i][0],
+				 (char *)filters[i][1], NULL };
+
+		ASSERT_EQ(tool_start(&t[i], argv), 0);
+	}
+	workload(_metadata, self);
+	for (i = 0; i < 3; i++) {
+		out = tool_stop(&t[i], &status);
+		ASSERT_NE(out, NULL);
+		EXPECT_EQ(count_events(out, self->dev, "kick", VHM_NET_TX, NULL),
+			  want[i]);
+		free(out);
+	}
+}
+
+/* Without the privileges: one line that says so, no libbpf noise. */
+TEST(unprivileged_user_is_told)
+{
+	char cmd[PATH_MAX + 128], buf[4096];
+	size_t n;
+	FILE *p;
+
+	if (access("/usr/bin/setpriv", X_OK))
+		SKIP(return, "no setpriv");
+	snprintf(cmd, sizeof(cmd),
+		 "setpriv --reuid 65534 --regid 65534 --clear-groups %s/vhmlat 1 1 2>&1; echo status=$?",
+		 bpf_dir());
+	p = popen(cmd, "r");
+	ASSERT_NE(p, NULL);
+	n = fread(buf, 1, sizeof(buf) - 1, p);
+	buf[n] = 0;
+	pclose(p);
+	TH_LOG("%s", buf);
+	EXPECT_NE(strstr(buf, "tracing needs root"), NULL);
+	EXPECT_EQ(strstr(buf, "libbpf:"), NULL);
+	EXPECT_NE(strstr(buf, "status=1"), NULL);
+}
+
 /* Without the module: the documented message, a failure, nothing attached. */
 TEST(module_absent)
 {
