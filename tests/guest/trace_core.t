@@ -45,11 +45,12 @@ traced() {
 	shift
 	"$bpf/$tool" "$@" > "$tmp/out" 2> "$tmp/err" &
 	pid=$!
-	for i in $(seq 600); do
+	for i in $(seq 1200); do
 		grep -q "Hit Ctrl-C" "$tmp/err" && break
 		kill -0 "$pid" 2> /dev/null || break
 		sleep 0.1
 	done
+	grep -q "Hit Ctrl-C" "$tmp/err" || echo "# $tool $* did not attach in 120 s"
 	VHM_NO_PROGRESS=1 "$out/bench/vhm-latency" -b vhost-mdev -d "$uuid" \
 		-n "$rounds" -w "$warmup" -r 1 -o - > /dev/null 2>&1
 	kill -INT "$pid" 2> /dev/null
@@ -58,16 +59,23 @@ traced() {
 }
 
 for mode in --btf --fallback; do
+	# A start's own batch may take the first frame before its kick lands:
+	# that kick shares the next frame's interrupt, one sample fewer.
 	traced vhmlat "$mode" -j -k all -Q -d "$dev"
 	tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
 		[.hists[] | select(.vq == 1 and (.kind | test("kick|process")))] |
-		length == 3 and all(.count == $n and .p50 > 0 and .max < 1e9)' > /dev/null
-	ok $? "vhmlat $mode: $total kick_to_call, kick_to_process and process_to_call samples on TX"
+		length == 3 and all(.count >= $n - 1 and .count <= $n and
+				    .p50 > 0 and .max < 1e9)' > /dev/null
+	rc=$?
+	[ $rc = 0 ] || tail -n 1 "$tmp/out" | jq -c '[.hists[] | {kind, vq, count}]' | sed 's/^/# /'
+	ok $rc "vhmlat $mode: $total kick_to_call, kick_to_process and process_to_call samples on TX"
 	traced vhmtop "$mode" -j -Q -d "$dev" 1
 	tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
 		[.vqs[] | select(.vq == 1)][0] |
 		.kicks == $n and .calls == $n and .buffers == $n' > /dev/null
-	ok $? "vhmtop $mode: $total kicks, calls and buffers on TX"
+	rc=$?
+	[ $rc = 0 ] || tail -n 1 "$tmp/out" | jq -c '.vqs' | sed 's/^/# /'
+	ok $rc "vhmtop $mode: $total kicks, calls and buffers on TX"
 	traced vhmtrace "$mode" -j -e kick,call -d "$dev"
 	[ "$(grep -c '"event":"kick".*"vq":1' "$tmp/out")" = "$total" ] &&
 		[ "$(grep -c '"event":"call".*"vq":1' "$tmp/out")" = "$total" ]
