@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <jansson.h>
 #include <linux/types.h>
 #include <linux/vhost_mdev.h>
@@ -55,8 +56,13 @@ static const char *const kind_names[VHMLAT_KIND_MAX] = {
 /* One histogram per array index; the totals since the start. */
 static struct vhm_hist *cur, *total;
 static unsigned int nhists;
-/* The two histogram arrays; hist_fd[filling] is the one in the map. */
+/*
+ * The two histogram arrays, mapped into this process: hist_fd[filling] is
+ * the one in the map, the programs' one.
+ */
 static int hist_fd[2] = { -1, -1 }, filling;
+static struct vhm_hist *hist_mem[2];
+static size_t hist_len;
 
 const char *argp_program_version = "vhmlat 0.2";
 static const char doc[] =
@@ -217,20 +223,25 @@ static void hist_merge(struct vhm_hist *to, const struct vhm_hist *h)
 		to->max = h->max;
 }
 
-/* The histograms of map fd into out[], zeroing them if asked. */
-static int read_hists(int fd, struct vhm_hist *out, bool zero)
+/*
+ * Array which's histograms into out[], zeroing them if asked: through the
+ * mapping, no system call, so a split by device and vq (2,048 histograms)
+ * costs a scan of their counts when they are empty.
+ */
+static void read_hists(int which, struct vhm_hist *out, bool zero)
 {
-	static const struct vhm_hist empty;
+	struct vhm_hist *h = hist_mem[which];
 	unsigned int idx;
 
 	for (idx = 0; idx < nhists; idx++) {
-		if (bpf_map_lookup_elem(fd, &idx, &out[idx]))
-			return -errno;
-		if (zero && out[idx].count &&
-		    bpf_map_update_elem(fd, &idx, &empty, BPF_ANY))
-			return -errno;
+		if (!h[idx].count) {
+			out[idx].count = 0;
+			continue;
+		}
+		out[idx] = h[idx];
+		if (zero)
+			memset(&h[idx], 0, sizeof(h[idx]));
 	}
-	return 0;
 }
 
 /*
@@ -242,13 +253,16 @@ static int collect(struct vhmlat_bpf *obj)
 {
 	__u32 zero = 0;
 
-	if (env.cumulative)
-		return read_hists(hist_fd[filling], cur, false);
+	if (env.cumulative) {
+		read_hists(filling, cur, false);
+		return 0;
+	}
 	if (bpf_map_update_elem(bpf_map__fd(obj->maps.hists), &zero,
 				&hist_fd[!filling], BPF_ANY))
 		return -errno;
 	filling = !filling;
-	return read_hists(hist_fd[!filling], cur, true);
+	read_hists(!filling, cur, true);
+	return 0;
 }
 
 static json_t *hist_json(const struct vhmlat_key *key, const struct vhm_hist *h)
@@ -389,6 +403,8 @@ static void add_to_total(void)
 /* Leave out what the asked kinds do not need; size the arrays. */
 static int setup(struct vhmlat_bpf *obj)
 {
+	LIBBPF_OPTS(bpf_map_create_opts, create_opts,
+		    .map_flags = BPF_F_MMAPABLE);
 	struct bpf_object *bo = obj->obj;
 	bool process = env.kinds & PROCESS_KINDS;
 	int i;
@@ -416,15 +432,22 @@ static int setup(struct vhmlat_bpf *obj)
 	 * the verifier knows the outer map's values by.
 	 */
 	nhists = VHMLAT_KIND_MAX * (env.per_dev ? VHM_MAX_DEV : 1) * vq_parts();
+	hist_len = nhists * sizeof(struct vhm_hist);
 	for (i = 0; i < 2; i++) {
 		hist_fd[i] = bpf_map_create(BPF_MAP_TYPE_ARRAY,
 					    i ? "vhmlat_hists_b" : "vhmlat_hists_a",
 					    sizeof(__u32), sizeof(struct vhm_hist),
-					    nhists, NULL);
+					    nhists, &create_opts);
 		if (hist_fd[i] < 0) {
 			hist_fd[i] = -errno;
 			vhm_permission_hint(hist_fd[i]);
 			return hist_fd[i];
+		}
+		hist_mem[i] = mmap(NULL, hist_len, PROT_READ | PROT_WRITE,
+				   MAP_SHARED, hist_fd[i], 0);
+		if (hist_mem[i] == MAP_FAILED) {
+			hist_mem[i] = NULL;
+			return -errno;
 		}
 	}
 	if (bpf_map__set_inner_map_fd(obj->maps.hists, hist_fd[0]))
@@ -511,9 +534,12 @@ int main(int argc, char **argv)
 
 cleanup:
 	vhmlat_bpf__destroy(obj);
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
+		if (hist_mem[i])
+			munmap(hist_mem[i], hist_len);
 		if (hist_fd[i] >= 0)
 			close(hist_fd[i]);
+	}
 	free(cur);
 	free(total);
 	return err != 0;
