@@ -29,6 +29,7 @@
 #include <linux/virtio_ring.h>
 #include <linux/vhost_mdev.h>
 
+#include "vhost_mdev_compat.h"
 #include "vhost_mdev_internal.h"
 
 #define CREATE_TRACE_POINTS
@@ -83,7 +84,7 @@ static void vhost_mdev_vfio_call(struct vhost_mdev_device *vmdev, u16 vq)
 	struct eventfd_ctx *call = vmdev->vqs[vq].call;
 
 	if (call)
-		eventfd_signal(call, 1);
+		vhost_mdev_eventfd_signal(call);
 }
 
 /* A user driver over VFIO: container IOVAs, eventfd interrupts. */
@@ -174,7 +175,7 @@ void vhost_mdev_vq_error(struct vhost_mdev_device *vmdev, u16 vq, int err)
 	dev_info_ratelimited(vhost_mdev_dev(vmdev),
 			     "device error on vq %u: %d\n", vq, err);
 	if (ctx)
-		eventfd_signal(ctx, 1);
+		vhost_mdev_eventfd_signal(ctx);
 	if (vmdev->cops->error)
 		vmdev->cops->error(vmdev);
 }
@@ -856,7 +857,7 @@ static void vhost_mdev_request(struct vfio_device *vdev, unsigned int count)
 		vhost_mdev_stop(vmdev);
 		for (i = 0; i < vmdev->nvqs; i++)
 			if (vmdev->vqs[i].err)
-				eventfd_signal(vmdev->vqs[i].err, 1);
+				vhost_mdev_eventfd_signal(vmdev->vqs[i].err);
 	}
 	mutex_unlock(&vmdev->lock);
 }
@@ -888,11 +889,12 @@ static int vhost_mdev_mmap(struct vfio_device *vdev,
 	 * maps it, and referenced so it outlives the parent's own.
 	 */
 	if (page_is_ram(PHYS_PFN(addr))) {
-		vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+		vhost_mdev_vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 		return vm_insert_page(vma, vma->vm_start,
 				      pfn_to_page(PHYS_PFN(addr)));
 	}
-	vma->vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+	vhost_mdev_vm_flags_set(vma, VM_IO | VM_PFNMAP |
+				     VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
 	return io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(addr),
 				  PAGE_SIZE, vma->vm_page_prot);
@@ -905,7 +907,7 @@ static void vhost_mdev_release(struct vfio_device *vdev)
 	kfree(vmdev->vqs);
 	mutex_destroy(&vmdev->lock);
 	ida_free(&vhost_mdev_ida, vmdev->id);
-	vfio_free_device(vdev);
+	vhost_mdev_vfio_free_device(vdev);
 }
 
 static const struct vfio_device_ops vhost_mdev_vfio_ops = {

@@ -24,6 +24,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 
+#include "vhost_mdev_compat.h"
 #include "vhost_mdev_internal.h"
 #include "vhost_mdev_trace.h"
 
@@ -224,13 +225,11 @@ static void vhost_mdev_virtio_del_vqs(struct virtio_device *vdev)
 	mutex_unlock(&vmdev->lock);
 }
 
-static int vhost_mdev_virtio_find_vqs(struct virtio_device *vdev,
-				      unsigned int nvqs,
-				      struct virtqueue *vqs[],
-				      vq_callback_t *callbacks[],
-				      const char * const names[],
-				      const bool *ctx,
-				      struct irq_affinity *desc)
+static int vhost_mdev_virtio_setup_vqs(struct virtio_device *vdev,
+				       unsigned int nvqs,
+				       struct virtqueue *vqs[],
+				       const struct vhost_mdev_vqs_info *vi,
+				       struct irq_affinity *desc)
 {
 	struct vhost_mdev_virtio *vv = vhost_mdev_virtio_of(vdev);
 	struct vhost_mdev_device *vmdev = vv->vmdev;
@@ -248,7 +247,7 @@ static int vhost_mdev_virtio_find_vqs(struct virtio_device *vdev,
 		struct virtqueue *vq;
 
 		/* A NULL name: the driver does not use this queue. */
-		if (!names[i]) {
+		if (!vhost_mdev_vq_name(vi, i)) {
 			vqs[i] = NULL;
 			continue;
 		}
@@ -257,9 +256,10 @@ static int vhost_mdev_virtio_find_vqs(struct virtio_device *vdev,
 			goto err;
 		}
 		vq = vring_create_virtqueue(index, max, SMP_CACHE_BYTES, vdev,
-					    true, true, ctx ? ctx[i] : false,
+					    true, true, vhost_mdev_vq_ctx(vi, i),
 					    vhost_mdev_virtio_notify,
-					    callbacks[i], names[i]);
+					    vhost_mdev_vq_callback(vi, i),
+					    vhost_mdev_vq_name(vi, i));
 		if (!vq) {
 			ret = -ENOMEM;
 			goto err;
@@ -285,6 +285,9 @@ out:
 	mutex_unlock(&vmdev->lock);
 	return ret;
 }
+
+VHOST_MDEV_DEFINE_FIND_VQS(vhost_mdev_virtio_find_vqs,
+			   vhost_mdev_virtio_setup_vqs)
 
 static u64 vhost_mdev_virtio_get_features(struct virtio_device *vdev)
 {

@@ -12,6 +12,7 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include "vhost_mdev_compat.h"
 #include "sim.h"
 
 static int vhost_mdev_sim_param_pow2(const char *val,
@@ -257,7 +258,7 @@ static int __init vhost_mdev_sim_module_init(void)
 	if (!vhost_mdev_sim_wq)
 		return -ENOMEM;
 
-	p->class = class_create(THIS_MODULE, VHOST_MDEV_SIM_NAME);
+	p->class = vhost_mdev_class_create(VHOST_MDEV_SIM_NAME);
 	if (IS_ERR(p->class)) {
 		ret = PTR_ERR(p->class);
 		goto err_wq;
