@@ -22,10 +22,11 @@ BPFTOOL ?= bpftool
 GUEST_RUN ?= scripts/guest-run
 GUEST_TIMEOUT ?= 1800
 # The guest kernel that modules build against and guests boot: 6.1 (Debian's
-# stock kernel) or debug (built from Debian's source with KASAN, lockdep and
-# kmemleak; cached after the first build, which takes tens of minutes).
+# stock kernel), 6.12 (the 6.12 LTS Debian 12 ships) or debug (built from
+# Debian's source with KASAN, lockdep and kmemleak; cached after the first
+# build, which takes tens of minutes).
 KERNEL ?= 6.1
-KERNELS := 6.1 debug
+KERNELS := 6.1 6.12 debug
 ifneq ($(words $(filter $(KERNELS),$(KERNEL))) $(words $(KERNEL)),1 1)
 $(error unknown KERNEL=$(KERNEL): valid are $(KERNELS))
 endif
@@ -66,9 +67,10 @@ help:
 	@echo 'bpf (the tracing tools), tests, bench-build (the drivers), fio-build (the'
 	@echo 'fio engine), results-tools (vhm-compare), kernel-cache (the guest kernel).'
 	@echo
-	@echo 'KERNEL=6.1|debug  the guest kernel of every target that builds modules or'
-	@echo '                  boots a guest (default 6.1, the stock Debian kernel; debug:'
-	@echo '                  KASAN, lockdep, kmemleak, built once from linux-source-6.1)'
+	@echo 'KERNEL=6.1|6.12|debug  the guest kernel of every target that builds modules'
+	@echo '                  or boots a guest (default 6.1, the stock Debian kernel; 6.12:'
+	@echo '                  the 6.12 LTS from bookworm-security; debug: KASAN, lockdep,'
+	@echo '                  kmemleak, built once from linux-source-6.1)'
 
 deps:
 	$(Q)scripts/deps.sh

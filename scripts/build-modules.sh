@@ -1,9 +1,9 @@
 #!/bin/bash
 # Build the out-of-tree modules of SRC (a folder with a Kbuild file) in OUT,
-# against the guest kernel KERNEL selects (6.1: the Debian headers; debug:
-# its object tree), with module BTF so /sys/kernel/btf/<module> exists in the
-# guest: pahole adds it for the stock kernel (Kbuild skips it there for want
-# of a vmlinux); the debug tree has its vmlinux, so Kbuild adds it itself.
+# against the guest kernel KERNEL selects (6.1 and 6.12: the Debian headers;
+# debug: its object tree), with module BTF so /sys/kernel/btf/<module> exists
+# in the guest: pahole adds it for the stock kernels (Kbuild skips it there
+# for want of a vmlinux); the debug tree has its vmlinux, so Kbuild adds it.
 # usage: build-modules.sh SRC OUT (VHM_TRACE_PAD=y: see kernel/Kbuild)
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
@@ -51,7 +51,19 @@ if [ "$VHM_KERNEL" = debug ]; then
 	exit 0
 fi
 
-flags=$(PAHOLE=pahole "$build/scripts/pahole-flags.sh")
+# The flags Kbuild gives pahole for this kernel: 6.1 has a script for them,
+# 6.12 sets them in scripts/Makefile.btf from the kernel's config.
+pahole_flags() {
+	if [ -x "$build/scripts/pahole-flags.sh" ]; then
+		PAHOLE=pahole "$build/scripts/pahole-flags.sh"
+		return
+	fi
+	printf '%s\n' "include $build/include/config/auto.conf" \
+		"include $build/scripts/Kbuild.include" \
+		"include $build/scripts/Makefile.btf" \
+		'all: ; @echo $(PAHOLE_FLAGS)' | make -s -f - all
+}
+flags=$(pahole_flags)
 find "$out" -name '*.ko' | while read -r ko; do
 	[ "$ko.btf" -nt "$ko" ] && continue
 	[ "${V:-0}" = 1 ] || echo "  BTF     ${ko#"$VHM_TOP"/}" >&2

@@ -23,9 +23,10 @@ vhm_mkdir() {
 }
 
 # The guest kernel: KERNEL=6.1 (the default: Debian's stock kernel that
-# linux-headers-amd64 points at) or KERNEL=debug (built from linux-source-6.1
-# by scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak).
-VHM_KERNELS="6.1 debug"
+# linux-headers-amd64 points at), KERNEL=6.12 (the 6.12 LTS Debian 12 ships,
+# the one linux-headers-6.12-amd64 points at) or KERNEL=debug (built from
+# linux-source-6.1 by scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak).
+VHM_KERNELS="6.1 6.12 debug"
 VHM_KERNEL=${KERNEL:-${VHM_KERNEL:-6.1}}
 
 vhm_kernel_check() {
@@ -47,6 +48,18 @@ vhm_stock_abi() {
 	echo "$dep"
 }
 
+# The 6.12 kernel's ABI (e.g. 6.12.117+deb12-amd64): the newest in the
+# archive when its headers were installed (scripts/packages-6.12.txt).
+vhm_612_abi() {
+	local dep
+	dep=$(dpkg-query -W -f='${Depends}' linux-headers-6.12-amd64 2>/dev/null) ||
+		vhm_die "linux-headers-6.12-amd64 is not installed: run 'make kernel-cache KERNEL=6.12'"
+	dep=${dep%% *}
+	dep=${dep#linux-headers-}
+	[ -n "$dep" ] || vhm_die "cannot resolve the kernel ABI from linux-headers-6.12-amd64"
+	echo "$dep"
+}
+
 # The debug kernel's release: the source's upstream version and our suffix
 # (linux-source-6.1 6.1.192-3 gives 6.1.192-vhm-debug).
 vhm_debug_abi() {
@@ -65,6 +78,7 @@ vhm_kernel_abi() {
 	vhm_kernel_check
 	case "$VHM_KERNEL" in
 	debug) vhm_debug_abi ;;
+	6.12) vhm_612_abi ;;
 	*) vhm_stock_abi ;;
 	esac
 }

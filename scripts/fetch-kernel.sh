@@ -1,7 +1,8 @@
 #!/bin/bash
 # Fetch the Debian kernel image matching the installed linux-headers-amd64
-# into the cache, once: vmlinuz, modules (with modules.dep), the BTF vmlinux,
-# vmlinux.h and the guest initramfs. A second run downloads nothing.
+# (KERNEL=6.12: linux-headers-6.12-amd64) into the cache, once: vmlinuz,
+# modules (with modules.dep), the BTF vmlinux, vmlinux.h and the guest
+# initramfs. A second run downloads nothing.
 # With KERNEL=debug, scripts/build-debug-kernel.sh builds the debug kernel
 # into its own cache folder instead, then the same vmlinux.h and initramfs.
 set -euo pipefail
@@ -11,6 +12,10 @@ vhm_kernel_check
 # First: it installs linux-source-6.1, which the debug ABI comes from.
 if [ "$VHM_KERNEL" = debug ]; then
 	"$VHM_TOP/scripts/build-debug-kernel.sh"
+fi
+# First too: the 6.12 ABI is the one its headers package points at.
+if [ "$VHM_KERNEL" = 6.12 ]; then
+	"$VHM_TOP/scripts/deps.sh" "$VHM_TOP/scripts/packages-6.12.txt"
 fi
 abi=$(vhm_kernel_abi)
 kdir=$(vhm_kernel_dir)
@@ -38,14 +43,19 @@ fetch_image() {
 	rm -rf "$tmp"
 }
 
-# The bzImage carries an xz stream; the ELF vmlinux (with .BTF) is inside.
+# The bzImage carries an xz stream (6.1) or a zstd one (6.12); the ELF
+# vmlinux (with .BTF) is inside.
 extract_vmlinux() {
-	local off
+	local off unz=xz
 	[ -f "$kdir/vmlinux" ] && return
 	vhm_info "VMLINUX $abi"
-	off=$(LC_ALL=C grep -abo -m1 $'\xfd7zXZ' "$kdir/vmlinuz" | head -1 | cut -d: -f1) ||
-		vhm_die "no xz stream in $kdir/vmlinuz"
-	tail -c +$((off + 1)) "$kdir/vmlinuz" | xz -dc 2>/dev/null > "$kdir/vmlinux.tmp" || true
+	if ! off=$(LC_ALL=C grep -abo -m1 $'\xfd7zXZ' "$kdir/vmlinuz" | head -1 | cut -d: -f1) ||
+		[ -z "$off" ]; then
+		unz=zstd
+		off=$(LC_ALL=C grep -abo -m1 $'\x28\xb5\x2f\xfd' "$kdir/vmlinuz" | head -1 | cut -d: -f1) ||
+			vhm_die "no xz or zstd stream in $kdir/vmlinuz"
+	fi
+	tail -c +$((off + 1)) "$kdir/vmlinuz" | $unz -dc 2>/dev/null > "$kdir/vmlinux.tmp" || true
 	readelf -S "$kdir/vmlinux.tmp" 2>/dev/null | grep '\.BTF' > /dev/null ||
 		vhm_die "extracted vmlinux has no .BTF section"
 	mv "$kdir/vmlinux.tmp" "$kdir/vmlinux"
@@ -81,9 +91,13 @@ build_initramfs() {
 		modprobe -d "$kdir" -S "$abi" --show-depends "$m"
 	       done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }')
 	: > "$root/modules/order"
+	# 6.12's modules are xz-compressed; busybox insmod wants plain ELF.
 	for m in $mods; do
-		cp "$m" "$root/modules/"
-		echo "/modules/$(basename "$m")" >> "$root/modules/order"
+		case "$m" in
+		*.ko.xz) xz -dc "$m" > "$root/modules/$(basename "$m" .xz)" ;;
+		*) cp "$m" "$root/modules/" ;;
+		esac
+		echo "/modules/$(basename "$m" .xz)" >> "$root/modules/order"
 	done
 	cp "$VHM_TOP/scripts/guest-init" "$root/init"
 	chmod +x "$root/init"
