@@ -62,7 +62,8 @@ for mode in --btf --fallback; do
 	# A start's own batch may take the first frame before its kick lands:
 	# that kick shares the next frame's interrupt, one sample fewer.
 	traced vhmlat "$mode" -j -k all -Q -d "$dev"
-	tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
+	# jq -e passes empty input: a tool that printed nothing must fail.
+	[ -s "$tmp/out" ] && tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
 		[.hists[] | select(.vq == 1 and (.kind | test("kick|process")))] |
 		length == 3 and all(.count >= $n - 1 and .count <= $n and
 				    .p50 > 0 and .max < 1e9)' > /dev/null
@@ -70,7 +71,7 @@ for mode in --btf --fallback; do
 	[ $rc = 0 ] || tail -n 1 "$tmp/out" | jq -c '[.hists[] | {kind, vq, count}]' | sed 's/^/# /'
 	ok $rc "vhmlat $mode: $total kick_to_call, kick_to_process and process_to_call samples on TX"
 	traced vhmtop "$mode" -j -Q -d "$dev" 1
-	tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
+	[ -s "$tmp/out" ] && tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
 		[.vqs[] | select(.vq == 1)][0] |
 		.kicks == $n and .calls == $n and .buffers == $n' > /dev/null
 	rc=$?
