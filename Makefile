@@ -99,7 +99,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/helpers/*.c)
 GUEST_SRCS := $(wildcard tests/guest/*.c)
 UNIT_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 GUEST_BINS := $(patsubst tests/%.c,$(OUT)/tests/%,$(GUEST_SRCS))
-TEST_HDRS := $(wildcard tests/*.h include/uapi/linux/*.h)
+TEST_HDRS := $(wildcard tests/*.h tests/unit/*.h include/uapi/linux/*.h)
 
 $(OUT)/tests/%: tests/%.c $(TEST_HDRS) | deps
 	$(call msg,CC,$@)

@@ -7,33 +7,8 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "script_test.h"
 
-static char top[4096];
-
-static void find_top(void)
-{
-	const char *t = getenv("VHM_TOP");
-
-	if (t)
-		snprintf(top, sizeof(top), "%s", t);
-	else if (!getcwd(top, sizeof(top)))
-		top[0] = 0;
-}
-
-/* Runs a shell command line; its exit status, -1 on a signal. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 static off_t size_of(const char *dir, const char *name)
 {

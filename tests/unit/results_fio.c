@@ -5,22 +5,8 @@
  * merged (histograms added up, rates pooled). fio runs here on a file.
  */
 #include "harness.h"
+#include "script_test.h"
 
-static char top[4096];
-
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 /* The lat job's options with a plain file and a synchronous engine. */
 static int run_fio(const char *dir, const char *name)
@@ -35,14 +21,10 @@ static int run_fio(const char *dir, const char *name)
 TEST(fio_latencies_bandwidth_and_repetitions)
 {
 	char tmpl[] = "/tmp/vhm-fio-XXXXXX";
-	const char *t = getenv("VHM_TOP");
-
 	if (sh("command -v fio > /dev/null"))
 		SKIP(return, "fio is not installed (make deps)");
-	if (t)
-		snprintf(top, sizeof(top), "%s", t);
-	else
-		ASSERT_NE(getcwd(top, sizeof(top)), NULL);
+	find_top();
+	ASSERT_NE(top[0], 0);
 	ASSERT_NE(mkdtemp(tmpl), NULL);
 	ASSERT_EQ(run_fio(tmpl, "lat-kernel-libaio-r1.json"), 0);
 	ASSERT_EQ(run_fio(tmpl, "lat-kernel-libaio-r2.json"), 0);

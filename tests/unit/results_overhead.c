@@ -9,33 +9,8 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "script_test.h"
 
-static char top[4096];
-
-static void find_top(void)
-{
-	const char *t = getenv("VHM_TOP");
-
-	if (t)
-		snprintf(top, sizeof(top), "%s", t);
-	else if (!getcwd(top, sizeof(top)))
-		top[0] = 0;
-}
-
-/* Runs a shell command line; its exit status, -1 on a signal. */
-static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int sh(const char *fmt, ...)
-{
-	char cmd[8192];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
 
 #define RUN	"20261201T000000Z-vm-overhead"
 #define RUN_B	"20261130T034942Z-vm-3858e11-dirty"
