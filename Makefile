@@ -22,11 +22,12 @@ BPFTOOL ?= bpftool
 GUEST_RUN ?= scripts/guest-run
 GUEST_TIMEOUT ?= 1800
 # The guest kernel that modules build against and guests boot: 6.1 (Debian's
-# stock kernel), 6.12 (the 6.12 LTS Debian 12 ships) or debug (built from
+# stock kernel), 6.12 (the 6.12 LTS Debian 12 ships), debug (built from
 # Debian's source with KASAN, lockdep and kmemleak; cached after the first
-# build, which takes tens of minutes).
+# build, which takes tens of minutes) or rt (Debian's PREEMPT_RT flavour of the
+# stock 6.1 release).
 KERNEL ?= 6.1
-KERNELS := 6.1 6.12 debug
+KERNELS := 6.1 6.12 debug rt
 ifneq ($(words $(filter $(KERNELS),$(KERNEL))) $(words $(KERNEL)),1 1)
 $(error unknown KERNEL=$(KERNEL): valid are $(KERNELS))
 endif
@@ -83,7 +84,8 @@ kernel-cache: deps
 KMOD_DIRS := $(wildcard kernel/Kbuild) tests/kmod/Kbuild
 
 # One output folder per kernel release, so the kernels' modules coexist; the
-# guest takes those of its own `uname -r`.
+# guest takes those of its own `uname -r`. On a kernel with the vDPA core
+# but no vDPA simulator (6.12), the upstream simulator is built as a peer.
 modules: kernel-cache
 	$(call msg,KBUILD,$(dir $(KMOD_DIRS)))
 	$(Q)abi=$$(. scripts/env.sh && vhm_kernel_abi) || exit 1; \
@@ -91,7 +93,8 @@ modules: kernel-cache
 		scripts/build-modules.sh $$d $(OUT)/modules/$$abi/$$d || exit 1; \
 	done; \
 	VHM_TRACE_PAD=y scripts/build-modules.sh kernel \
-		$(OUT)/modules/$$abi/kernel-tracepad || exit 1
+		$(OUT)/modules/$$abi/kernel-tracepad || exit 1; \
+	scripts/build-vdpa-sim.sh $(OUT)/modules/$$abi/vdpa_sim
 
 # --- tests -----------------------------------------------------------------
 
