@@ -25,8 +25,10 @@ vhm_mkdir() {
 # The guest kernel: KERNEL=6.1 (the default: Debian's stock kernel that
 # linux-headers-amd64 points at), KERNEL=6.12 (the 6.12 LTS Debian 12 ships,
 # the one linux-headers-6.12-amd64 points at) or KERNEL=debug (built from
-# linux-source-6.1 by scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak).
-VHM_KERNELS="6.1 6.12 debug"
+# linux-source-6.1 by scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak)
+# or KERNEL=rt (Debian's PREEMPT_RT flavour of the stock release: 6.1.0-57-amd64
+# gives 6.1.0-57-rt-amd64).
+VHM_KERNELS="6.1 6.12 debug rt"
 VHM_KERNEL=${KERNEL:-${VHM_KERNEL:-6.1}}
 
 vhm_kernel_check() {
@@ -60,6 +62,14 @@ vhm_612_abi() {
 	echo "$dep"
 }
 
+# The PREEMPT_RT kernel's ABI: the stock one's flavour swapped, so both are
+# the same release (6.1.0-57-amd64 gives 6.1.0-57-rt-amd64).
+vhm_rt_abi() {
+	local abi
+	abi=$(vhm_stock_abi) || exit 1
+	echo "${abi%-amd64}-rt-amd64"
+}
+
 # The debug kernel's release: the source's upstream version and our suffix
 # (linux-source-6.1 6.1.192-3 gives 6.1.192-vhm-debug).
 vhm_debug_abi() {
@@ -79,6 +89,7 @@ vhm_kernel_abi() {
 	case "$VHM_KERNEL" in
 	debug) vhm_debug_abi ;;
 	6.12) vhm_612_abi ;;
+	rt) vhm_rt_abi ;;
 	*) vhm_stock_abi ;;
 	esac
 }

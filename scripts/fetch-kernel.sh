@@ -1,6 +1,7 @@
 #!/bin/bash
 # Fetch the Debian kernel image matching the installed linux-headers-amd64
-# (KERNEL=6.12: linux-headers-6.12-amd64) into the cache, once: vmlinuz,
+# (KERNEL=6.12: linux-headers-6.12-amd64; KERNEL=rt: the PREEMPT_RT flavour
+# of the same release) into the cache, once: vmlinuz,
 # modules (with modules.dep), the BTF vmlinux, vmlinux.h and the guest
 # initramfs. A second run downloads nothing.
 # With KERNEL=debug, scripts/build-debug-kernel.sh builds the debug kernel
@@ -16,6 +17,14 @@ fi
 # First too: the 6.12 ABI is the one its headers package points at.
 if [ "$VHM_KERNEL" = 6.12 ]; then
 	"$VHM_TOP/scripts/deps.sh" "$VHM_TOP/scripts/packages-6.12.txt"
+fi
+# The RT headers carry the stock ABI in their name, which moves: install the
+# exact package of this release (the headers alone, no image on the host).
+if [ "$VHM_KERNEL" = rt ]; then
+	rtlist=$(mktemp)
+	echo "linux-headers-$(vhm_rt_abi)" > "$rtlist"
+	"$VHM_TOP/scripts/deps.sh" "$rtlist" || { rm -f "$rtlist"; exit 1; }
+	rm -f "$rtlist"
 fi
 abi=$(vhm_kernel_abi)
 kdir=$(vhm_kernel_dir)
