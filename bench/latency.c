@@ -22,6 +22,7 @@ static struct {
 	const char *backends;
 	const char *device;
 	const char *tap;
+	const char *vdpa;
 	const char *output;
 	unsigned int samples;
 	unsigned int warmup;
@@ -43,11 +44,13 @@ static struct vhm_env env;
 
 static const struct vhm_opt vhm_latency_opts[] = {
 	{ "backend", 'b', "LIST", VHM_OPT_STR, &cfg.backends, "all",
-	  "backends to measure: all, or a comma list of vhost-mdev, vhost-net, floor" },
+	  "backends to measure: all, or a comma list of vhost-mdev, vhost-net, vhost-vdpa, floor" },
 	{ "device", 'd', "UUID", VHM_OPT_STR, &cfg.device, "",
 	  "vhost-mdev instance (default: the first one in /sys/bus/mdev/devices)" },
 	{ "tap", 't', "NAME", VHM_OPT_STR, &cfg.tap, "",
 	  "tap device of the vhost-net backend (default: a new vhmtapN)" },
+	{ "vdpa", 'V', "NAME", VHM_OPT_STR, &cfg.vdpa, "",
+	  "vdpa device of the vhost-vdpa backend (default: the only one bound to vhost_vdpa)" },
 	{ "samples", 'n', "N", VHM_OPT_UINT, &cfg.samples, "5000",
 	  "round trips measured per repetition" },
 	{ "duration", 'D', "SECS", VHM_OPT_DOUBLE, &cfg.duration, "0",
@@ -226,6 +229,7 @@ static int vhm_latency_backend(const char *name, json_t *results, FILE *csv,
 {
 	struct vhm_dev_opts dopts = {
 		.backend = name, .device = cfg.device, .tap = cfg.tap,
+		.vdpa = cfg.vdpa,
 		.ring_size = cfg.ring_size, .frame_len = cfg.frame_size,
 		.vring_base = (uint16_t)cfg.vring_base, .busy_poll = cfg.busy_poll,
 		.no_event_idx = cfg.no_event_idx, .peer_cpu = cfg.peer_cpu,

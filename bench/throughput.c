@@ -25,6 +25,7 @@ static struct {
 	const char *backends;
 	const char *device;
 	const char *tap;
+	const char *vdpa;
 	const char *output;
 	struct vhm_uint_list batch;
 	struct vhm_uint_list frame;
@@ -46,11 +47,13 @@ static struct vhm_env env;
 
 static const struct vhm_opt vhm_tput_opts[] = {
 	{ "backend", 'b', "LIST", VHM_OPT_STR, &cfg.backends, "all",
-	  "backends to measure: all, or a comma list of vhost-mdev, vhost-net, floor" },
+	  "backends to measure: all, or a comma list of vhost-mdev, vhost-net, vhost-vdpa, floor" },
 	{ "device", 'd', "UUID", VHM_OPT_STR, &cfg.device, "",
 	  "vhost-mdev instance (default: the first one in /sys/bus/mdev/devices)" },
 	{ "tap", 't', "NAME", VHM_OPT_STR, &cfg.tap, "",
 	  "tap device of the vhost-net backend (default: a new vhmtapN)" },
+	{ "vdpa", 'V', "NAME", VHM_OPT_STR, &cfg.vdpa, "",
+	  "vdpa device of the vhost-vdpa backend (default: the only one bound to vhost_vdpa)" },
 	{ "batch", 'k', "LIST", VHM_OPT_LIST, &cfg.batch, "1,8,32",
 	  "frames queued per kick, a sweep" },
 	{ "frame-size", 's', "LIST", VHM_OPT_LIST, &cfg.frame, "64,1514",
@@ -179,6 +182,7 @@ static int vhm_tput_point(const char *name, struct vhm_tput_point *pt,
 {
 	struct vhm_dev_opts dopts = {
 		.backend = name, .device = cfg.device, .tap = cfg.tap,
+		.vdpa = cfg.vdpa,
 		.ring_size = vhm_pow2_at_least(pt->depth), .frame_len = pt->frame,
 		.busy_poll = cfg.busy_poll, .no_event_idx = cfg.no_event_idx,
 		.doorbell = cfg.doorbell,

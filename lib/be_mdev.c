@@ -19,6 +19,7 @@
 
 #include "dev.h"
 #include "mdev.h"
+#include "vhost.h"
 
 /* Is the mdev instance uuid a vhost-mdev one (device_api "vfio-vhost")? */
 static bool vhm_mdev_is_vhost(const char *uuid)
@@ -52,19 +53,6 @@ int vhm_mdev_find(char *uuid, size_t size)
 	return err;
 }
 
-static int vhm_ioctl(struct vhm_dev *d, unsigned long req, void *arg,
-		     const char *what)
-{
-	if (ioctl(d->fd, req, arg)) {
-		int err = errno;
-
-		fprintf(stderr, "%s: %s failed: %s\n", d->ops->name, what,
-			strerror(err));
-		return -err;
-	}
-	return 0;
-}
-
 static int vhm_mdev_probe(struct vhm_dev *d)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
@@ -74,7 +62,7 @@ static int vhm_mdev_probe(struct vhm_dev *d)
 	uint16_t num = 0;
 	int err;
 
-	err = vhm_ioctl(d, VFIO_DEVICE_GET_INFO, &info, "VFIO_DEVICE_GET_INFO");
+	err = vhm_vhost_ioctl(d, VFIO_DEVICE_GET_INFO, &info, "VFIO_DEVICE_GET_INFO");
 	if (err)
 		return err;
 	if (!(info.flags & VFIO_DEVICE_FLAGS_VHOST)) {
@@ -82,7 +70,7 @@ static int vhm_mdev_probe(struct vhm_dev *d)
 			"VFIO_DEVICE_FLAGS_VHOST)\n", d->ops->name, d->opts.device);
 		return -ENODEV;
 	}
-	err = vhm_ioctl(d, VHOST_VDPA_GET_DEVICE_ID, &id, "VHOST_VDPA_GET_DEVICE_ID");
+	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_DEVICE_ID, &id, "VHOST_VDPA_GET_DEVICE_ID");
 	if (err)
 		return err;
 	if (id != VIRTIO_ID_NET) {
@@ -91,9 +79,9 @@ static int vhm_mdev_probe(struct vhm_dev *d)
 			VIRTIO_ID_NET);
 		return -ENODEV;
 	}
-	err = vhm_ioctl(d, VHOST_VDPA_GET_VQS_COUNT, &nvqs, "VHOST_VDPA_GET_VQS_COUNT") ?:
-	      vhm_ioctl(d, VHOST_VDPA_GET_VRING_NUM, &num, "VHOST_VDPA_GET_VRING_NUM") ?:
-	      vhm_ioctl(d, VHOST_GET_FEATURES, &d->features_offered, "VHOST_GET_FEATURES");
+	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_VQS_COUNT, &nvqs, "VHOST_VDPA_GET_VQS_COUNT") ?:
+	      vhm_vhost_ioctl(d, VHOST_VDPA_GET_VRING_NUM, &num, "VHOST_VDPA_GET_VRING_NUM") ?:
+	      vhm_vhost_ioctl(d, VHOST_GET_FEATURES, &d->features_offered, "VHOST_GET_FEATURES");
 	if (err)
 		return err;
 	d->nvqs = nvqs;
@@ -215,38 +203,17 @@ static int vhm_mdev_map(struct vhm_dev *d)
 
 static int vhm_mdev_set_features(struct vhm_dev *d, uint64_t features)
 {
-	return vhm_ioctl(d, VHOST_SET_FEATURES, &features, "VHOST_SET_FEATURES");
-}
-
-static struct vhm_queue *vhm_queue_of(struct vhm_dev *d, unsigned int qi)
-{
-	return qi == 0 ? &d->rx : &d->tx;
+	return vhm_vhost_ioctl(d, VHOST_SET_FEATURES, &features, "VHOST_SET_FEATURES");
 }
 
 static int vhm_mdev_setup_vq(struct vhm_dev *d, unsigned int qi)
 {
-	struct vhm_queue *q = vhm_queue_of(d, qi);
-	struct vhost_vring_state num = { .index = qi, .num = q->vr.num };
-	struct vhost_vring_state base = { .index = qi, .num = q->vr.avail_idx };
-	struct vhost_vring_addr addr = {
-		.index = qi,
-		.desc_user_addr = q->vr.desc_iova,
-		.avail_user_addr = q->vr.avail_iova,
-		.used_user_addr = q->vr.used_iova,
-	};
-	struct vhost_vring_file kick = { .index = qi, .fd = q->kick_fd };
-	struct vhost_vring_file call = { .index = qi, .fd = q->call_fd };
-
-	return vhm_ioctl(d, VHOST_SET_VRING_NUM, &num, "VHOST_SET_VRING_NUM") ?:
-	       vhm_ioctl(d, VHOST_SET_VRING_ADDR, &addr, "VHOST_SET_VRING_ADDR") ?:
-	       vhm_ioctl(d, VHOST_SET_VRING_BASE, &base, "VHOST_SET_VRING_BASE") ?:
-	       vhm_ioctl(d, VHOST_SET_VRING_KICK, &kick, "VHOST_SET_VRING_KICK") ?:
-	       vhm_ioctl(d, VHOST_SET_VRING_CALL, &call, "VHOST_SET_VRING_CALL");
+	return vhm_vhost_setup_vq(d, qi, false);
 }
 
 static int vhm_mdev_set_state(struct vhm_dev *d, uint32_t state)
 {
-	return vhm_ioctl(d, VHOST_MDEV_SET_STATE, &state, "VHOST_MDEV_SET_STATE");
+	return vhm_vhost_ioctl(d, VHOST_MDEV_SET_STATE, &state, "VHOST_MDEV_SET_STATE");
 }
 
 static int vhm_mdev_start(struct vhm_dev *d)
@@ -257,15 +224,6 @@ static int vhm_mdev_start(struct vhm_dev *d)
 static int vhm_mdev_stop(struct vhm_dev *d)
 {
 	return vhm_mdev_set_state(d, VHOST_MDEV_S_STOPPED);
-}
-
-static int vhm_mdev_vring_base(struct vhm_dev *d, unsigned int qi, uint16_t *base)
-{
-	struct vhost_vring_state s = { .index = qi };
-	int err = vhm_ioctl(d, VHOST_GET_VRING_BASE, &s, "VHOST_GET_VRING_BASE");
-
-	*base = (uint16_t)s.num;
-	return err;
 }
 
 /* The doorbell page of queue qi: offset qi pages of the device fd. */
@@ -304,7 +262,7 @@ const struct vhm_backend_ops vhm_backend_mdev = {
 	.start = vhm_mdev_start,
 	.stop = vhm_mdev_stop,
 	.close = vhm_mdev_close,
-	.vring_base = vhm_mdev_vring_base,
+	.vring_base = vhm_vhost_vring_base,
 	.doorbell = vhm_mdev_doorbell,
 	.variants = vhm_mdev_variants,
 };

@@ -31,23 +31,12 @@
 #include <linux/virtio_net.h>
 
 #include "dev.h"
+#include "vhost.h"
 
 struct vhm_vhost_net {
 	int tap_fd;
 	char tap_name[IFNAMSIZ];
 };
-
-static int vhm_ioctl_named(struct vhm_dev *d, unsigned long req, void *arg,
-			   const char *what)
-{
-	if (ioctl(d->fd, req, arg)) {
-		int err = errno;
-
-		fprintf(stderr, "vhost-net: %s failed: %s\n", what, strerror(err));
-		return -err;
-	}
-	return 0;
-}
 
 static int vhm_tap_up(const char *name)
 {
@@ -111,8 +100,8 @@ static int vhm_vhost_net_open(struct vhm_dev *d)
 			"(modprobe vhost_net)\n", strerror(-err));
 		return err;
 	}
-	err = vhm_ioctl_named(d, VHOST_SET_OWNER, NULL, "VHOST_SET_OWNER") ?:
-	      vhm_ioctl_named(d, VHOST_GET_FEATURES, &d->features_offered,
+	err = vhm_vhost_ioctl(d, VHOST_SET_OWNER, NULL, "VHOST_SET_OWNER") ?:
+	      vhm_vhost_ioctl(d, VHOST_GET_FEATURES, &d->features_offered,
 			      "VHOST_GET_FEATURES");
 	if (err)
 		return err;
@@ -137,7 +126,7 @@ static int vhm_vhost_net_map(struct vhm_dev *d)
 		.memory_size = d->mem.size,
 		.userspace_addr = (uintptr_t)d->mem.va,
 	};
-	err = vhm_ioctl_named(d, VHOST_SET_MEM_TABLE, mem, "VHOST_SET_MEM_TABLE");
+	err = vhm_vhost_ioctl(d, VHOST_SET_MEM_TABLE, mem, "VHOST_SET_MEM_TABLE");
 	free(mem);
 	return err;
 }
@@ -157,36 +146,20 @@ static int vhm_vhost_net_set_features(struct vhm_dev *d, uint64_t features)
 			hdr_len, strerror(err));
 		return -err;
 	}
-	return vhm_ioctl_named(d, VHOST_SET_FEATURES, &features, "VHOST_SET_FEATURES");
+	return vhm_vhost_ioctl(d, VHOST_SET_FEATURES, &features, "VHOST_SET_FEATURES");
 }
 
+/* vhost takes the rings at process addresses, unlike a device. */
 static int vhm_vhost_net_setup_vq(struct vhm_dev *d, unsigned int qi)
 {
-	struct vhm_queue *q = qi == 0 ? &d->rx : &d->tx;
-	struct vhost_vring_state num = { .index = qi, .num = q->vr.num };
-	struct vhost_vring_state base = { .index = qi, .num = q->vr.avail_idx };
-	/* vhost takes the rings at process addresses, unlike a device. */
-	struct vhost_vring_addr addr = {
-		.index = qi,
-		.desc_user_addr = (uintptr_t)q->vr.desc,
-		.avail_user_addr = (uintptr_t)q->vr.avail,
-		.used_user_addr = (uintptr_t)q->vr.used,
-	};
-	struct vhost_vring_file kick = { .index = qi, .fd = q->kick_fd };
-	struct vhost_vring_file call = { .index = qi, .fd = q->call_fd };
-
-	return vhm_ioctl_named(d, VHOST_SET_VRING_NUM, &num, "VHOST_SET_VRING_NUM") ?:
-	       vhm_ioctl_named(d, VHOST_SET_VRING_ADDR, &addr, "VHOST_SET_VRING_ADDR") ?:
-	       vhm_ioctl_named(d, VHOST_SET_VRING_BASE, &base, "VHOST_SET_VRING_BASE") ?:
-	       vhm_ioctl_named(d, VHOST_SET_VRING_KICK, &kick, "VHOST_SET_VRING_KICK") ?:
-	       vhm_ioctl_named(d, VHOST_SET_VRING_CALL, &call, "VHOST_SET_VRING_CALL");
+	return vhm_vhost_setup_vq(d, qi, true);
 }
 
 static int vhm_vhost_net_backend(struct vhm_dev *d, int fd)
 {
 	struct vhost_vring_file be = { .index = d->tx.index, .fd = fd };
 
-	return vhm_ioctl_named(d, VHOST_NET_SET_BACKEND, &be, "VHOST_NET_SET_BACKEND");
+	return vhm_vhost_ioctl(d, VHOST_NET_SET_BACKEND, &be, "VHOST_NET_SET_BACKEND");
 }
 
 static int vhm_vhost_net_start(struct vhm_dev *d)
@@ -199,16 +172,6 @@ static int vhm_vhost_net_start(struct vhm_dev *d)
 static int vhm_vhost_net_stop(struct vhm_dev *d)
 {
 	return vhm_vhost_net_backend(d, -1);
-}
-
-static int vhm_vhost_net_vring_base(struct vhm_dev *d, unsigned int qi,
-				    uint16_t *base)
-{
-	struct vhost_vring_state s = { .index = qi };
-	int err = vhm_ioctl_named(d, VHOST_GET_VRING_BASE, &s, "VHOST_GET_VRING_BASE");
-
-	*base = (uint16_t)s.num;
-	return err;
 }
 
 static void vhm_vhost_net_close(struct vhm_dev *d)
@@ -234,5 +197,5 @@ const struct vhm_backend_ops vhm_backend_vhost_net = {
 	.start = vhm_vhost_net_start,
 	.stop = vhm_vhost_net_stop,
 	.close = vhm_vhost_net_close,
-	.vring_base = vhm_vhost_net_vring_base,
+	.vring_base = vhm_vhost_vring_base,
 };

@@ -20,6 +20,7 @@
 static const struct vhm_backend_ops *const vhm_backends[] = {
 	&vhm_backend_mdev,
 	&vhm_backend_vhost_net,
+	&vhm_backend_vdpa,
 	&vhm_backend_floor,
 };
 
@@ -76,7 +77,8 @@ static int vhm_dev_mem_create(struct vhm_dev *d, unsigned int num)
 	m->size = 2 * (ring + 4096 + (size_t)num * vhm_buf_size(d)) + 65536;
 	m->size = (m->size + 0x1fffff) & ~(size_t)0x1fffff;
 	m->va = mmap(NULL, m->size, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		     (d->shared_mem ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS |
+		     MAP_POPULATE, -1, 0);
 	if (m->va == MAP_FAILED) {
 		m->va = NULL;
 		fprintf(stderr, "failed to allocate %zu bytes of ring memory: %s\n",
@@ -227,7 +229,8 @@ int vhm_dev_open(struct vhm_dev *d, const struct vhm_dev_opts *opts)
 	d->rx.kick_fd = d->rx.call_fd = d->tx.kick_fd = d->tx.call_fd = -1;
 	d->opts = *opts;
 	if (!ops) {
-		fprintf(stderr, "unknown backend '%s' (vhost-mdev, vhost-net, floor)\n",
+		fprintf(stderr, "unknown backend '%s' (vhost-mdev, vhost-net, "
+			"vhost-vdpa, floor)\n",
 			opts->backend);
 		return -EINVAL;
 	}

@@ -46,10 +46,11 @@ struct vhm_backend_ops {
 extern const struct vhm_backend_ops vhm_backend_mdev;
 extern const struct vhm_backend_ops vhm_backend_vhost_net;
 extern const struct vhm_backend_ops vhm_backend_floor;
+extern const struct vhm_backend_ops vhm_backend_vdpa;
 
 /*
- * Look a backend up by name ("vhost-mdev", "vhost-net", "floor"), with or
- * without one of its variants ("vhost-mdev@kthread").
+ * Look a backend up by name ("vhost-mdev", "vhost-net", "vhost-vdpa",
+ * "floor"), with or without one of its variants ("vhost-mdev@kthread").
  */
 const struct vhm_backend_ops *vhm_backend_find(const char *name);
 /* The variant part of a backend name, or NULL. */
@@ -85,6 +86,7 @@ struct vhm_dev_opts {
 	const char *backend;		/* backend name */
 	const char *device;		/* mdev UUID (vhost-mdev) */
 	const char *tap;		/* tap name (vhost-net), "" for a new one */
+	const char *vdpa;		/* vdpa device (vhost-vdpa), "": the only one */
 	unsigned int ring_size;
 	unsigned int frame_len;		/* Ethernet frame bytes, no virtio header */
 	uint16_t vring_base;		/* first ring index (tests the wrap) */
@@ -98,7 +100,7 @@ struct vhm_dev {
 	const struct vhm_backend_ops *ops;
 	struct vhm_dev_opts opts;
 	void *priv;			/* the backend's state */
-	int fd;				/* vhost fd (device fd or /dev/vhost-net) */
+	int fd;				/* vhost fd (device fd, /dev/vhost-net, -vdpa-N) */
 	struct vhm_vfio vfio;
 
 	uint32_t nvqs;
@@ -108,6 +110,7 @@ struct vhm_dev {
 	unsigned int hdr_len;		/* virtio-net header bytes */
 	uint8_t mac[6];
 	bool has_rx;			/* TX frames come back on RX (loopback) */
+	bool shared_mem;		/* d->mem must be a shared mapping */
 
 	/* All memory the device reaches: one region, bump-allocated. */
 	struct vhm_mem mem;

@@ -186,7 +186,7 @@ int vhm_backends_parse(const char *list, const char **names, int max)
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!vhm_backend_find(tok)) {
 			fprintf(stderr, "unknown backend '%s': choose from all, "
-				"vhost-mdev, vhost-net, floor (vhost-mdev@MODE: "
+				"vhost-mdev, vhost-net, vhost-vdpa, floor (vhost-mdev@MODE: "
 				"the simulator's workqueue, kthread, poll or task_work)\n",
 				tok);
 			return -EINVAL;
