@@ -61,7 +61,7 @@ static int vhm_vdpa_chardev(const char *name, char *path, size_t size)
 	char dir[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
-	int err = -ENOENT;
+	int err = -ENODEV;
 
 	snprintf(dir, sizeof(dir), "/sys/bus/vdpa/devices/%s", name);
 	d = opendir(dir);
@@ -184,6 +184,11 @@ static int vhm_vdpa_open(struct vhm_dev *d)
 	if (err)
 		return err;
 	err = vhm_vdpa_chardev(v->name, path, sizeof(path));
+	if (err == -ENOENT && access("/sys/bus/vdpa/devices", F_OK) == 0) {
+		fprintf(stderr, "vhost-vdpa: no vdpa device %s ('vdpa dev show' "
+			"lists them)\n", v->name);
+		return err;
+	}
 	if (err) {
 		fprintf(stderr, "vhost-vdpa: vdpa device %s has no vhost-vdpa "
 			"character device (is it bound to vhost_vdpa?): %s\n",
