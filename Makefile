@@ -51,6 +51,8 @@ help:
 	@echo 'make deps     install the Debian packages the project needs'
 	@echo 'make test     host unit tests, the guest suite, the virtual-clock tests'
 	@echo 'make test-debug           make test on the debug kernel (KERNEL=debug)'
+	@echo 'make test-core            the BPF tools built once, their guest tests on 6.1,'
+	@echo '                          6.12 and rt with the same binaries (CORE_KERNELS=)'
 	@echo 'make test-host | test-guest    only the host tests / only the guest suite'
 	@echo 'make bench    run the benchmarks in the guest (virtual clock on TCG;'
 	@echo '              BENCH_ARGS="--clock real", SUITE=latency|throughput|...)'
@@ -68,10 +70,11 @@ help:
 	@echo 'bpf (the tracing tools), tests, bench-build (the drivers), fio-build (the'
 	@echo 'fio engine), results-tools (vhm-compare), kernel-cache (the guest kernel).'
 	@echo
-	@echo 'KERNEL=6.1|6.12|debug  the guest kernel of every target that builds modules'
+	@echo 'KERNEL=6.1|6.12|debug|rt  the guest kernel of every target that builds modules'
 	@echo '                  or boots a guest (default 6.1, the stock Debian kernel; 6.12:'
 	@echo '                  the 6.12 LTS from bookworm-security; debug: KASAN, lockdep,'
-	@echo '                  kmemleak, built once from linux-source-6.1)'
+	@echo '                  kmemleak, built once from linux-source-6.1; rt: Debian'"'"'s PREEMPT_RT'
+	@echo '                  flavour of the stock 6.1 release)'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -122,6 +125,11 @@ test-host: tests
 
 test-guest: all
 	$(Q)scripts/run-tests --guest-only
+
+# CO-RE, proven: one build of the BPF tools, their guest tests on each kernel.
+.PHONY: test-core
+test-core:
+	$(Q)CORE_KERNELS='$(CORE_KERNELS)' scripts/core-matrix
 
 include bpf/bpf.mk
 include bench/bench.mk
