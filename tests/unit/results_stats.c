@@ -287,4 +287,31 @@ TEST(cli_virtual_clock)
 	EXPECT_EQ(system(args), 0);
 }
 
+/* Runs of two kernels: compared, with a warning that says so. */
+TEST(cli_warns_when_the_kernels_differ)
+{
+	char tmpl[] = "/tmp/vhm-cmp-XXXXXX", cmd[2048];
+	const char *out = getenv("OUT");
+	double x = 21319;
+	const char *kernels[] = { "6.1.0-57-amd64", "6.1.0-57-amd64", "6.12.117+deb12-amd64" };
+
+	ASSERT_NE(mkdtemp(tmpl), NULL);
+	for (int i = 0; i < 3; i++) {
+		snprintf(cmd, sizeof(cmd), "%s/%c", tmpl, 'a' + i);
+		write_run_on(cmd, &x, 1, "virtual");
+		snprintf(cmd, sizeof(cmd), "cd %s/%c && jq '.env.kernel = \"%s\"' latency.json > l "
+			 "&& mv l latency.json", tmpl, 'a' + i, kernels[i]);
+		ASSERT_EQ(system(cmd), 0);
+	}
+	snprintf(cmd, sizeof(cmd), "%s/tools/vhm-compare -q %s/a %s/b 2>&1 | grep -q 'kernels differ'",
+		 out ? out : ".output", tmpl, tmpl);
+	EXPECT_NE(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s/tools/vhm-compare -q %s/a %s/c 2>&1 | grep -q "
+		 "'kernels differ (6.1.0-57-amd64, then 6.12.117+deb12-amd64)'",
+		 out ? out : ".output", tmpl, tmpl);
+	EXPECT_EQ(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	EXPECT_EQ(system(cmd), 0);
+}
+
 TEST_HARNESS_MAIN

@@ -105,7 +105,12 @@ static void note_clock(struct vhm_metric_set *s, json_t *doc)
 	const char *clock = json_string_value(json_object_get(env, "clock"));
 	json_t *shift = json_object_get(env, "icount_shift");
 	int v = json_is_integer(shift) ? (int)json_integer_value(shift) : -2;
+	const char *kernel = json_string_value(json_object_get(env, "kernel"));
 
+	if (kernel && !s->kernel[0])
+		snprintf(s->kernel, sizeof(s->kernel), "%s", kernel);
+	else if (kernel && strcmp(s->kernel, kernel))
+		snprintf(s->kernel, sizeof(s->kernel), "several");
 	if (!clock || strcmp(clock, "virtual")) {
 		s->real_docs++;
 		return;

@@ -54,6 +54,8 @@ struct vhm_metric_set {
 	unsigned int virtual_docs, real_docs;
 	/* env.icount_shift of the virtual ones; -2 when they differ. */
 	int icount_shift;
+	/* env.kernel of the documents, "several" when they differ. */
+	char kernel[96];
 };
 
 /* Every document loaded ran on the virtual clock, with one icount shift. */

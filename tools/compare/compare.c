@@ -334,6 +334,10 @@ int main(int argc, char **argv)
 	if (load_side(&base, argv[optind], bnames) || load_side(&cur, argv[optind + 1], nnames))
 		return EXIT_USAGE;
 	check_params(base.params, cur.params);
+	if (base.kernel[0] && cur.kernel[0] && strcmp(base.kernel, cur.kernel))
+		fprintf(stderr, "vhm-compare: warning: the kernels differ (%s, then %s): "
+			"the changes are the kernel's as much as the code's\n",
+			base.kernel, cur.kernel);
 	if (check_clocks(&base, &cur))
 		return EXIT_USAGE;
 	if (vhm_metrics_virtual(&base) && !only_noisy(&base, globs, nglobs)) {
