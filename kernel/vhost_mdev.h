@@ -124,6 +124,11 @@ enum vhost_mdev_consumer {
 	VHOST_MDEV_CONSUMER_VFIO,
 	/* The kernel's virtio driver on the virtio bus, physical addresses. */
 	VHOST_MDEV_CONSUMER_VIRTIO,
+	/*
+	 * A vDPA management device: vhost_vdpa or virtio_vdpa on the vdpa
+	 * device created over it. Offered on kernels with the vDPA bus only.
+	 */
+	VHOST_MDEV_CONSUMER_VDPA,
 };
 
 /**
@@ -156,6 +161,7 @@ enum {
 };
 
 struct vhost_mdev_virtio;
+struct vhost_mdev_vdpa;
 struct vhost_mdev_consumer_ops;
 
 /* Core-private: the DMA mappings of a virtio consumer's driver. */
@@ -174,8 +180,11 @@ struct vhost_mdev_device {
 	const struct vhost_mdev_ops *ops;
 	enum vhost_mdev_consumer consumer;
 	const struct vhost_mdev_consumer_ops *cops;
-	struct vhost_mdev_virtio *virtio;	/* virtio consumers only */
-	struct vhost_mdev_kdma kdma;		/* virtio consumers only */
+	union {				/* by consumer: */
+		struct vhost_mdev_virtio *virtio;	/* virtio */
+		struct vhost_mdev_vdpa *vdpa;		/* vDPA */
+	};
+	struct vhost_mdev_kdma kdma;		/* virtio and vDPA consumers */
 	void *priv;			/* the parent's per-instance state */
 	u32 id;				/* the "dev" field of every tracepoint */
 

@@ -139,4 +139,13 @@ static int fn(struct virtio_device *vdev, unsigned int nvqs,		\
 }
 #endif
 
+/*
+ * The vDPA bus (CONFIG_VDPA, a module in Debian's 6.12, absent from its
+ * 6.1): whether the vDPA consumer is built (kernel/Kbuild).
+ */
+static inline bool vhost_mdev_have_vdpa(void)
+{
+	return IS_ENABLED(CONFIG_VDPA);
+}
+
 #endif /* _VHOST_MDEV_COMPAT_H */

@@ -94,6 +94,21 @@ static const struct vhost_mdev_consumer_ops vhost_mdev_vfio_consumer = {
 	.call	= vhost_mdev_vfio_call,
 };
 
+/* The ops of a consumer, NULL when this kernel lacks it (vDPA on 6.1). */
+static const struct vhost_mdev_consumer_ops *
+vhost_mdev_consumer_ops(enum vhost_mdev_consumer consumer)
+{
+	switch (consumer) {
+	case VHOST_MDEV_CONSUMER_VFIO:
+		return &vhost_mdev_vfio_consumer;
+	case VHOST_MDEV_CONSUMER_VIRTIO:
+		return &vhost_mdev_virtio_consumer;
+	case VHOST_MDEV_CONSUMER_VDPA:
+		return vhost_mdev_vdpa_cops();
+	}
+	return NULL;
+}
+
 /*
  * The data path's tracepoints build their struct here, out of line: on the
  * callers' stacks it would cost each a stack canary, traced or not. They
@@ -990,8 +1005,11 @@ static int vhost_mdev_init_vqs(struct vhost_mdev_device *vmdev)
 	return 0;
 }
 
-/* Counters first, so they exist when the virtio driver starts I/O. */
-static int vhost_mdev_probe_virtio(struct vhost_mdev_device *vmdev)
+/*
+ * A consumer on a kernel bus (virtio, vDPA): counters first, so they exist
+ * when the driver starts I/O.
+ */
+static int vhost_mdev_probe_kernel(struct vhost_mdev_device *vmdev)
 {
 	struct vhost_mdev_parent *parent = vmdev->parent;
 	struct mdev_device *mdev = vmdev->mdev;
@@ -1003,7 +1021,10 @@ static int vhost_mdev_probe_virtio(struct vhost_mdev_device *vmdev)
 		if (ret)
 			goto err_release;
 	}
-	ret = vhost_mdev_virtio_probe(vmdev);
+	if (vmdev->cops->probe)
+		ret = vmdev->cops->probe(vmdev);
+	else
+		ret = vhost_mdev_virtio_probe(vmdev);
 	if (ret)
 		goto err_groups;
 	return 0;
@@ -1048,8 +1069,7 @@ static int vhost_mdev_probe(struct mdev_device *mdev)
 	vmdev->ops = type->ops;
 	vmdev->consumer = type->consumer;
 	vmdev->state = VHOST_MDEV_S_STOPPED;
-	vmdev->cops = type->consumer == VHOST_MDEV_CONSUMER_VIRTIO ?
-		      &vhost_mdev_virtio_consumer : &vhost_mdev_vfio_consumer;
+	vmdev->cops = vhost_mdev_consumer_ops(type->consumer);
 	mutex_init(&vmdev->lock);
 
 	ret = vmdev->ops->init(vmdev);
@@ -1060,8 +1080,8 @@ static int vhost_mdev_probe(struct mdev_device *mdev)
 		goto err_release;
 	dev_set_drvdata(&mdev->dev, vmdev);
 
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO)
-		return vhost_mdev_probe_virtio(vmdev);
+	if (vmdev->consumer != VHOST_MDEV_CONSUMER_VFIO)
+		return vhost_mdev_probe_kernel(vmdev);
 
 	ret = vfio_register_emulated_iommu_dev(&vmdev->vdev);
 	if (ret)
@@ -1090,9 +1110,12 @@ static void vhost_mdev_remove(struct mdev_device *mdev)
 	struct vhost_mdev_device *vmdev = dev_get_drvdata(&mdev->dev);
 	struct vhost_mdev_parent *parent = vmdev->parent;
 
-	if (vmdev->consumer == VHOST_MDEV_CONSUMER_VIRTIO) {
-		/* Unbinds the virtio driver, which resets (stops) the device. */
-		vhost_mdev_virtio_remove(vmdev);
+	if (vmdev->consumer != VHOST_MDEV_CONSUMER_VFIO) {
+		/* Unbinds the driver, which resets (stops) the device. */
+		if (vmdev->cops->remove)
+			vmdev->cops->remove(vmdev);
+		else
+			vhost_mdev_virtio_remove(vmdev);
 		mutex_lock(&vmdev->lock);
 		vhost_mdev_reset(vmdev);
 		mutex_unlock(&vmdev->lock);
@@ -1160,25 +1183,27 @@ int vhost_mdev_register_parent(struct vhost_mdev_parent *parent,
 			       struct vhost_mdev_type *types,
 			       unsigned int nr_types)
 {
-	unsigned int i;
+	unsigned int i, n;
 	int ret;
 
 	if (!parent->max_instances || !nr_types)
 		return -EINVAL;
 	for (i = 0; i < nr_types; i++)
 		if (!vhost_mdev_ops_valid(types[i].ops) ||
-		    types[i].consumer > VHOST_MDEV_CONSUMER_VIRTIO)
+		    types[i].consumer > VHOST_MDEV_CONSUMER_VDPA)
 			return -EINVAL;
 	/* The mdev core wants an array of pointers. */
 	parent->mdev_types = kcalloc(nr_types, sizeof(*parent->mdev_types),
 				     GFP_KERNEL);
 	if (!parent->mdev_types)
 		return -ENOMEM;
-	for (i = 0; i < nr_types; i++)
-		parent->mdev_types[i] = &types[i].mdev;
+	/* A type whose consumer this kernel lacks is not offered. */
+	for (i = 0, n = 0; i < nr_types; i++)
+		if (vhost_mdev_consumer_ops(types[i].consumer))
+			parent->mdev_types[n++] = &types[i].mdev;
 	atomic_set(&parent->instances, 0);
 	ret = mdev_register_parent(&parent->mdev, dev, &vhost_mdev_driver,
-				   parent->mdev_types, nr_types);
+				   parent->mdev_types, n);
 	if (ret) {
 		kfree(parent->mdev_types);
 		parent->mdev_types = NULL;

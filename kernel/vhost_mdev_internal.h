@@ -9,6 +9,7 @@
 #include <linux/vhost_mdev.h>
 
 #include "vhost_mdev.h"
+#include "vhost_mdev_compat.h"
 
 /* State machine, vhost_mdev_core.c; the caller holds vmdev->lock. */
 enum vhost_mdev_vq_event {
@@ -27,7 +28,10 @@ void vhost_mdev_reset(struct vhost_mdev_device *vmdev);
 
 /*
  * What differs between consumers, behind one table: how the device reaches
- * driver memory and how it raises an interrupt or reports an error.
+ * driver memory and how it raises an interrupt or reports an error; for a
+ * consumer that registers the instance on a kernel bus, how it does and
+ * undoes that (probe after the parent's sysfs groups exist, remove before
+ * the core resets the device).
  */
 struct vhost_mdev_consumer_ops {
 	int (*rw)(struct vhost_mdev_device *vmdev, u64 addr, void *buf,
@@ -36,9 +40,22 @@ struct vhost_mdev_consumer_ops {
 		   bool write);
 	void (*call)(struct vhost_mdev_device *vmdev, u16 vq);
 	void (*error)(struct vhost_mdev_device *vmdev);
+	int (*probe)(struct vhost_mdev_device *vmdev);
+	void (*remove)(struct vhost_mdev_device *vmdev);
 };
 
 extern const struct vhost_mdev_consumer_ops vhost_mdev_virtio_consumer;
+
+/* The vDPA consumer, vhost_mdev_vdpa.c: built with the vDPA bus only. */
+extern const struct vhost_mdev_consumer_ops vhost_mdev_vdpa_consumer;
+int vhost_mdev_vdpa_probe(struct vhost_mdev_device *vmdev);
+void vhost_mdev_vdpa_remove(struct vhost_mdev_device *vmdev);
+
+/* The vDPA consumer's ops, NULL on a kernel without the vDPA bus. */
+static inline const struct vhost_mdev_consumer_ops *vhost_mdev_vdpa_cops(void)
+{
+	return vhost_mdev_have_vdpa() ? &vhost_mdev_vdpa_consumer : NULL;
+}
 
 /* DMA, vhost_mdev_dma.c: VFIO container IOVAs. */
 int vhost_mdev_vfio_rw(struct vhost_mdev_device *vmdev, u64 iova, void *buf,

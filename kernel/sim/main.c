@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vhost-mdev simulator parent: one parent device offering the simulated
- * virtio-net and virtio-blk devices, each as two mdev types sharing the
- * same ops: one for a user driver over VFIO, one ("-virtio") for the
- * kernel's virtio driver. The hardware-emulation knobs live here.
+ * virtio-net and virtio-blk devices, each as mdev types sharing the same
+ * ops: one for a user driver over VFIO, one ("-virtio") for the kernel's
+ * virtio driver, one ("-vdpa", kernels with the vDPA bus) for vDPA. The
+ * hardware-emulation knobs live here.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -241,6 +242,25 @@ static struct vhost_mdev_type vhost_mdev_sim_types[] = {
 		.ops = &vhost_mdev_sim_blk_ops,
 		.consumer = VHOST_MDEV_CONSUMER_VIRTIO,
 		.description = "virtio-blk RAM disk, one request vq, for the kernel's virtio_blk (a /dev/vdX disk; no VFIO device, device_api notwithstanding)",
+	},
+	/* Offered only where the kernel has the vDPA bus (6.12). */
+	{
+		.mdev = {
+			.sysfs_name = "net-vdpa",
+			.pretty_name = "virtio-net loopback, vDPA",
+		},
+		.ops = &vhost_mdev_sim_net_ops,
+		.consumer = VHOST_MDEV_CONSUMER_VDPA,
+		.description = "virtio-net loopback, vqs RX 0 and TX 1, as a vDPA management device (vdpa dev add mgmtdev mdev/<uuid>) for vhost_vdpa or virtio_vdpa; no VFIO device",
+	},
+	{
+		.mdev = {
+			.sysfs_name = "blk-vdpa",
+			.pretty_name = "virtio-blk RAM disk, vDPA",
+		},
+		.ops = &vhost_mdev_sim_blk_ops,
+		.consumer = VHOST_MDEV_CONSUMER_VDPA,
+		.description = "virtio-blk RAM disk, one request vq, as a vDPA management device (vdpa dev add mgmtdev mdev/<uuid>) for vhost_vdpa or virtio_vdpa; no VFIO device",
 	},
 };
 
