@@ -78,12 +78,16 @@ static int vhm_vdpa_chardev(const char *name, char *path, size_t size)
 	return err;
 }
 
+/* The device: "vhost-vdpa@NAME", else --vdpa NAME, else the only one. */
 static int vhm_vdpa_pick(struct vhm_dev *d, struct vhm_vdpa *v)
 {
+	const char *name = vhm_backend_variant(d->opts.backend);
 	int err;
 
-	if (d->opts.vdpa && d->opts.vdpa[0]) {
-		snprintf(v->name, sizeof(v->name), "%s", d->opts.vdpa);
+	if (!name || !name[0])
+		name = d->opts.vdpa;
+	if (name && name[0]) {
+		snprintf(v->name, sizeof(v->name), "%s", name);
 		return 0;
 	}
 	err = vhm_vdpa_find(v->name, sizeof(v->name));
@@ -323,4 +327,5 @@ const struct vhm_backend_ops vhm_backend_vdpa = {
 	.stop = vhm_vdpa_stop,
 	.close = vhm_vdpa_close,
 	.vring_base = vhm_vhost_vring_base,
+	.variant_is_device = true,
 };

@@ -50,7 +50,8 @@ const struct vhm_backend_ops *vhm_backend_find(const char *name)
 
 		if (strlen(ops->name) != len || strncmp(ops->name, name, len))
 			continue;
-		if (!variant || vhm_backend_has_variant(ops, variant))
+		if (!variant || (ops->variant_is_device && variant[0]) ||
+		    vhm_backend_has_variant(ops, variant))
 			return ops;
 	}
 	return NULL;

@@ -41,6 +41,8 @@ struct vhm_backend_ops {
 	volatile uint32_t *(*doorbell)(struct vhm_dev *d, unsigned int qi);
 	/* Variants as "name@variant", NULL-terminated (optional). */
 	const char *const *variants;
+	/* Any "name@X" names device X: a row per device in one run. */
+	bool variant_is_device;
 };
 
 extern const struct vhm_backend_ops vhm_backend_mdev;
@@ -50,7 +52,8 @@ extern const struct vhm_backend_ops vhm_backend_vdpa;
 
 /*
  * Look a backend up by name ("vhost-mdev", "vhost-net", "vhost-vdpa",
- * "floor"), with or without one of its variants ("vhost-mdev@kthread").
+ * "floor"), with or without one of its variants ("vhost-mdev@kthread",
+ * "vhost-vdpa@DEVICE").
  */
 const struct vhm_backend_ops *vhm_backend_find(const char *name);
 /* The variant part of a backend name, or NULL. */

@@ -187,7 +187,8 @@ int vhm_backends_parse(const char *list, const char **names, int max)
 		if (!vhm_backend_find(tok)) {
 			fprintf(stderr, "unknown backend '%s': choose from all, "
 				"vhost-mdev, vhost-net, vhost-vdpa, floor (vhost-mdev@MODE: "
-				"the simulator's workqueue, kthread, poll or task_work)\n",
+				"the simulator's workqueue, kthread, poll or task_work; "
+				"vhost-vdpa@NAME: vdpa device NAME)\n",
 				tok);
 			return -EINVAL;
 		}
