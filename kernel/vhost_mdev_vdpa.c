@@ -709,18 +709,25 @@ static bool vhost_mdev_vdpa_config_ok(struct vhost_mdev_device *vmdev,
 	return off <= size && len <= size - off;
 }
 
-/* Out of range: zeroes (the vdpa core and vhost_vdpa check the range). */
+/*
+ * The part of [off, off + len) inside the config space, zeroes for the
+ * rest: `vdpa dev config show` reads a whole struct virtio_net_config,
+ * longer than a device without its optional fields (vhost_vdpa checks the
+ * range itself).
+ */
 static void vhost_mdev_vdpa_get_config(struct vdpa_device *vdpa,
 				       unsigned int off, void *buf,
 				       unsigned int len)
 {
 	struct vhost_mdev_device *vmdev = vhost_mdev_vdpa_of(vdpa)->vmdev;
+	u32 size = vmdev->ops->get_config_size(vmdev);
+	unsigned int n = off < size ? min(len, size - off) : 0;
 
+	memset(buf + n, 0, len - n);
+	if (!n)
+		return;
 	mutex_lock(&vmdev->lock);
-	if (vhost_mdev_vdpa_config_ok(vmdev, off, len))
-		vmdev->ops->get_config(vmdev, off, buf, len);
-	else
-		memset(buf, 0, len);
+	vmdev->ops->get_config(vmdev, off, buf, n);
 	mutex_unlock(&vmdev->lock);
 }
 
