@@ -14,8 +14,6 @@
 #include <linux/vfio.h>
 #include <linux/vhost.h>
 #include <linux/vhost_mdev.h>
-#include <linux/virtio_ids.h>
-#include <linux/virtio_net.h>
 
 #include "dev.h"
 #include "mdev.h"
@@ -56,10 +54,6 @@ int vhm_mdev_find(char *uuid, size_t size)
 static int vhm_mdev_probe(struct vhm_dev *d)
 {
 	struct vfio_device_info info = { .argsz = sizeof(info) };
-	uint8_t cfg_buf[sizeof(struct vhost_vdpa_config) + 6];
-	struct vhost_vdpa_config *cfg = (void *)cfg_buf;
-	uint32_t id = 0, nvqs = 0;
-	uint16_t num = 0;
 	int err;
 
 	err = vhm_vhost_ioctl(d, VFIO_DEVICE_GET_INFO, &info, "VFIO_DEVICE_GET_INFO");
@@ -70,28 +64,7 @@ static int vhm_mdev_probe(struct vhm_dev *d)
 			"VFIO_DEVICE_FLAGS_VHOST)\n", d->ops->name, d->opts.device);
 		return -ENODEV;
 	}
-	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_DEVICE_ID, &id, "VHOST_VDPA_GET_DEVICE_ID");
-	if (err)
-		return err;
-	if (id != VIRTIO_ID_NET) {
-		fprintf(stderr, "%s: device %s is virtio device %u, the benchmarks "
-			"drive virtio-net (%u)\n", d->ops->name, d->opts.device, id,
-			VIRTIO_ID_NET);
-		return -ENODEV;
-	}
-	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_VQS_COUNT, &nvqs, "VHOST_VDPA_GET_VQS_COUNT") ?:
-	      vhm_vhost_ioctl(d, VHOST_VDPA_GET_VRING_NUM, &num, "VHOST_VDPA_GET_VRING_NUM") ?:
-	      vhm_vhost_ioctl(d, VHOST_GET_FEATURES, &d->features_offered, "VHOST_GET_FEATURES");
-	if (err)
-		return err;
-	d->nvqs = nvqs;
-	d->vq_num_max = num;
-
-	cfg->off = offsetof(struct virtio_net_config, mac);
-	cfg->len = 6;
-	if (!ioctl(d->fd, VHOST_VDPA_GET_CONFIG, cfg))
-		memcpy(d->mac, cfg->buf, 6);
-	return 0;
+	return vhm_vhost_probe_net(d, d->opts.device);
 }
 
 /*

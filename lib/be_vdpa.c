@@ -18,8 +18,6 @@
 #include <unistd.h>
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
-#include <linux/virtio_ids.h>
-#include <linux/virtio_net.h>
 
 #include "dev.h"
 #include "vhost.h"
@@ -136,45 +134,6 @@ static int vhm_vdpa_backend_features(struct vhm_dev *d)
 			       "VHOST_SET_BACKEND_FEATURES");
 }
 
-static int vhm_vdpa_probe(struct vhm_dev *d)
-{
-	struct vhm_vdpa *v = d->priv;
-	uint8_t cfg_buf[sizeof(struct vhost_vdpa_config) + 6];
-	struct vhost_vdpa_config *cfg = (void *)cfg_buf;
-	uint32_t id = 0, nvqs = 0;
-	uint16_t num = 0;
-	int err;
-
-	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_DEVICE_ID, &id,
-			      "VHOST_VDPA_GET_DEVICE_ID");
-	if (err)
-		return err;
-	if (id != VIRTIO_ID_NET) {
-		fprintf(stderr, "vhost-vdpa: %s is virtio device %u, the benchmarks "
-			"drive virtio-net (%u)\n", v->name, id, VIRTIO_ID_NET);
-		return -ENODEV;
-	}
-	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_VQS_COUNT, &nvqs,
-			      "VHOST_VDPA_GET_VQS_COUNT") ?:
-	      vhm_vhost_ioctl(d, VHOST_VDPA_GET_VRING_NUM, &num,
-			      "VHOST_VDPA_GET_VRING_NUM") ?:
-	      vhm_vhost_ioctl(d, VHOST_GET_FEATURES, &d->features_offered,
-			      "VHOST_GET_FEATURES");
-	if (err)
-		return err;
-	d->nvqs = nvqs;
-	d->vq_num_max = num;
-
-	/* The simulator loops back only frames sent to its own address. */
-	cfg->off = offsetof(struct virtio_net_config, mac);
-	cfg->len = 6;
-	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_CONFIG, cfg,
-			      "VHOST_VDPA_GET_CONFIG");
-	if (!err)
-		memcpy(d->mac, cfg->buf, 6);
-	return err;
-}
-
 static int vhm_vdpa_open(struct vhm_dev *d)
 {
 	struct vhm_vdpa *v = calloc(1, sizeof(*v));
@@ -215,7 +174,7 @@ static int vhm_vdpa_open(struct vhm_dev *d)
 	d->shared_mem = true;
 	err = vhm_vhost_ioctl(d, VHOST_SET_OWNER, NULL, "VHOST_SET_OWNER") ?:
 	      vhm_vdpa_backend_features(d) ?:
-	      vhm_vdpa_probe(d);
+	      vhm_vhost_probe_net(d, v->name);
 	if (err)
 		return err;
 	/* From reset: the driver has found the device and knows how to drive it. */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <linux/vhost.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
 
 #include "vhost.h"
 
@@ -49,5 +51,44 @@ int vhm_vhost_vring_base(struct vhm_dev *d, unsigned int qi, uint16_t *base)
 				  "VHOST_GET_VRING_BASE");
 
 	*base = (uint16_t)s.num;
+	return err;
+}
+
+int vhm_vhost_probe_net(struct vhm_dev *d, const char *what)
+{
+	uint8_t cfg_buf[sizeof(struct vhost_vdpa_config) + 6];
+	struct vhost_vdpa_config *cfg = (void *)cfg_buf;
+	uint32_t id = 0, nvqs = 0;
+	uint16_t num = 0;
+	int err;
+
+	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_DEVICE_ID, &id,
+			      "VHOST_VDPA_GET_DEVICE_ID");
+	if (err)
+		return err;
+	if (id != VIRTIO_ID_NET) {
+		fprintf(stderr, "%s: device %s is virtio device %u, the benchmarks "
+			"drive virtio-net (%u)\n", d->ops->name, what, id,
+			VIRTIO_ID_NET);
+		return -ENODEV;
+	}
+	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_VQS_COUNT, &nvqs,
+			      "VHOST_VDPA_GET_VQS_COUNT") ?:
+	      vhm_vhost_ioctl(d, VHOST_VDPA_GET_VRING_NUM, &num,
+			      "VHOST_VDPA_GET_VRING_NUM") ?:
+	      vhm_vhost_ioctl(d, VHOST_GET_FEATURES, &d->features_offered,
+			      "VHOST_GET_FEATURES");
+	if (err)
+		return err;
+	d->nvqs = nvqs;
+	d->vq_num_max = num;
+
+	/* A loopback may deliver only frames sent to its own address. */
+	cfg->off = offsetof(struct virtio_net_config, mac);
+	cfg->len = 6;
+	err = vhm_vhost_ioctl(d, VHOST_VDPA_GET_CONFIG, cfg,
+			      "VHOST_VDPA_GET_CONFIG");
+	if (!err)
+		memcpy(d->mac, cfg->buf, 6);
 	return err;
 }

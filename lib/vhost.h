@@ -28,6 +28,13 @@ static inline struct vhm_queue *vhm_queue_of(struct vhm_dev *d, unsigned int qi)
  */
 int vhm_vhost_setup_vq(struct vhm_dev *d, unsigned int qi, bool user_addr);
 
+/*
+ * The vhost-vdpa device queries, which vhost-mdev answers too: a virtio-net
+ * device (else -ENODEV, named by what), its vq count and size, features and
+ * MAC (d->nvqs, vq_num_max, features_offered, mac).
+ */
+int vhm_vhost_probe_net(struct vhm_dev *d, const char *what);
+
 /* VHOST_GET_VRING_BASE of queue qi. */
 int vhm_vhost_vring_base(struct vhm_dev *d, unsigned int qi, uint16_t *base);
 
