@@ -25,10 +25,12 @@ vhm_mkdir() {
 # The guest kernel: KERNEL=6.1 (the default: Debian's stock kernel that
 # linux-headers-amd64 points at), KERNEL=6.12 (the 6.12 LTS Debian 12 ships,
 # the one linux-headers-6.12-amd64 points at) or KERNEL=debug (built from
-# linux-source-6.1 by scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak)
+# linux-source-6.1 by scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak),
+# KERNEL=debug-6.12 (the same debug build from linux-source-6.12, with the
+# vDPA core, vhost-vdpa, virtio-vdpa and vdpa_sim_net built in)
 # or KERNEL=rt (Debian's PREEMPT_RT flavour of the stock release: 6.1.0-57-amd64
 # gives 6.1.0-57-rt-amd64).
-VHM_KERNELS="6.1 6.12 debug rt"
+VHM_KERNELS="6.1 6.12 debug debug-6.12 rt"
 VHM_KERNEL=${KERNEL:-${VHM_KERNEL:-6.1}}
 
 vhm_kernel_check() {
@@ -70,14 +72,28 @@ vhm_rt_abi() {
 	echo "${abi%-amd64}-rt-amd64"
 }
 
+# The series of a debug kernel: KERNEL=debug is 6.1, KERNEL=debug-6.12 is
+# 6.12; empty for the others.
+vhm_debug_series() {
+	case "${1:-$VHM_KERNEL}" in
+	debug) echo 6.1 ;;
+	debug-*) echo "${1:-$VHM_KERNEL}" | cut -d- -f2 ;;
+	esac
+}
+
+# Whether KERNEL (or $1) is one built by scripts/build-debug-kernel.sh.
+vhm_kernel_is_debug() { [ -n "$(vhm_debug_series "${1:-$VHM_KERNEL}")" ]; }
+
 # The debug kernel's release: the source's upstream version and our suffix
-# (linux-source-6.1 6.1.192-3 gives 6.1.192-vhm-debug).
+# (linux-source-6.1 6.1.192-3 gives 6.1.192-vhm-debug; linux-source-6.12
+# 6.12.117-1~deb12u1 gives 6.12.117-vhm-debug). $1: the series, default 6.1.
 vhm_debug_abi() {
-	local st
-	st=$(dpkg-query -W -f='${Status} ${Version}' linux-source-6.1 2>/dev/null || true)
+	local st series=${1:-6.1} kernel=debug
+	[ "$series" = 6.1 ] || kernel=debug-$series
+	st=$(dpkg-query -W -f='${Status} ${Version}' "linux-source-$series" 2>/dev/null || true)
 	case "$st" in
 	"install ok installed "*) ;;
-	*) vhm_die "linux-source-6.1 is not installed: run 'make kernel-cache KERNEL=debug'" ;;
+	*) vhm_die "linux-source-$series is not installed: run 'make kernel-cache KERNEL=$kernel'" ;;
 	esac
 	st=${st##* }
 	echo "${st%%-*}-vhm-debug"
@@ -87,7 +103,8 @@ vhm_debug_abi() {
 vhm_kernel_abi() {
 	vhm_kernel_check
 	case "$VHM_KERNEL" in
-	debug) vhm_debug_abi ;;
+	debug) vhm_debug_abi 6.1 ;;
+	debug-6.12) vhm_debug_abi 6.12 ;;
 	6.12) vhm_612_abi ;;
 	rt) vhm_rt_abi ;;
 	*) vhm_stock_abi ;;
@@ -110,7 +127,7 @@ vhm_kernel_build() {
 	local abi
 	abi=$(vhm_kernel_abi) || exit 1
 	case "$VHM_KERNEL" in
-	debug) echo "$VHM_CACHE/kernel/$abi/build" ;;
+	debug | debug-6.12) echo "$VHM_CACHE/kernel/$abi/build" ;;
 	*) echo "/usr/src/linux-headers-$abi" ;;
 	esac
 }

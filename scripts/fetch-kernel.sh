@@ -4,15 +4,16 @@
 # of the same release) into the cache, once: vmlinuz,
 # modules (with modules.dep), the BTF vmlinux, vmlinux.h and the guest
 # initramfs. A second run downloads nothing.
-# With KERNEL=debug, scripts/build-debug-kernel.sh builds the debug kernel
-# into its own cache folder instead, then the same vmlinux.h and initramfs.
+# With KERNEL=debug (or debug-6.12), scripts/build-debug-kernel.sh builds the
+# debug kernel of that series into its own cache folder instead, then the
+# same vmlinux.h and initramfs.
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 
 vhm_kernel_check
-# First: it installs linux-source-6.1, which the debug ABI comes from.
-if [ "$VHM_KERNEL" = debug ]; then
-	"$VHM_TOP/scripts/build-debug-kernel.sh"
+# First: it installs linux-source-<series>, which the debug ABI comes from.
+if vhm_kernel_is_debug; then
+	"$VHM_TOP/scripts/build-debug-kernel.sh" "$(vhm_debug_series)"
 fi
 # First too: the 6.12 ABI is the one its headers package points at.
 if [ "$VHM_KERNEL" = 6.12 ]; then
@@ -117,7 +118,7 @@ build_initramfs() {
 }
 
 vhm_mkdir "$VHM_CACHE"
-if [ "$VHM_KERNEL" != debug ]; then
+if ! vhm_kernel_is_debug; then
 	fetch_image
 	extract_vmlinux
 fi
