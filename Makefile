@@ -24,10 +24,11 @@ GUEST_TIMEOUT ?= 1800
 # The guest kernel that modules build against and guests boot: 6.1 (Debian's
 # stock kernel), 6.12 (the 6.12 LTS Debian 12 ships), debug (built from
 # Debian's source with KASAN, lockdep and kmemleak; cached after the first
-# build, which takes tens of minutes) or rt (Debian's PREEMPT_RT flavour of the
-# stock 6.1 release).
+# build, which takes tens of minutes), debug-6.12 (the same from the 6.12
+# source, with the vDPA core and vdpa_sim_net) or rt (Debian's PREEMPT_RT
+# flavour of the stock 6.1 release).
 KERNEL ?= 6.1
-KERNELS := 6.1 6.12 debug rt
+KERNELS := 6.1 6.12 debug debug-6.12 rt
 ifneq ($(words $(filter $(KERNELS),$(KERNEL))) $(words $(KERNEL)),1 1)
 $(error unknown KERNEL=$(KERNEL): valid are $(KERNELS))
 endif
@@ -70,11 +71,12 @@ help:
 	@echo 'bpf (the tracing tools), tests, bench-build (the drivers), fio-build (the'
 	@echo 'fio engine), results-tools (vhm-compare), kernel-cache (the guest kernel).'
 	@echo
-	@echo 'KERNEL=6.1|6.12|debug|rt  the guest kernel of every target that builds modules'
-	@echo '                  or boots a guest (default 6.1, the stock Debian kernel; 6.12:'
-	@echo '                  the 6.12 LTS from bookworm-security; debug: KASAN, lockdep,'
-	@echo '                  kmemleak, built once from linux-source-6.1; rt: Debian'"'"'s PREEMPT_RT'
-	@echo '                  flavour of the stock 6.1 release)'
+	@echo 'KERNEL=6.1|6.12|debug|debug-6.12|rt  the guest kernel of every target that builds'
+	@echo '                  modules or boots a guest (default 6.1, the stock Debian kernel;'
+	@echo '                  6.12: the 6.12 LTS from bookworm-security; debug: KASAN, lockdep,'
+	@echo '                  kmemleak, built once from linux-source-6.1; debug-6.12: the same'
+	@echo '                  from linux-source-6.12 with the vDPA core and vdpa_sim_net built'
+	@echo '                  in; rt: Debian'"'"'s PREEMPT_RT flavour of the stock 6.1 release)'
 
 deps:
 	$(Q)scripts/deps.sh
