@@ -13,8 +13,8 @@ out=$2
 abi=$(vhm_kernel_abi)
 kdir=$(vhm_kernel_dir)
 build=$(vhm_kernel_build)
-if [ "$VHM_KERNEL" = debug ]; then
-	[ -f "$build/vmlinux" ] || vhm_die "no kernel tree at $build: run 'make kernel-cache KERNEL=debug'"
+if vhm_kernel_is_debug; then
+	[ -f "$build/vmlinux" ] || vhm_die "no kernel tree at $build: run 'make kernel-cache KERNEL=$VHM_KERNEL'"
 else
 	[ -d "$build" ] || vhm_die "no headers at $build: run 'make deps'"
 fi
@@ -33,7 +33,7 @@ find "$out" -xtype l -delete
 # Kbuild adds an external module's BTF against the tree's vmlinux but does
 # not relink the module when only vmlinux changed, and the kernel refuses a
 # module whose BTF does not match its own (insmod: "Invalid parameters").
-if [ "$VHM_KERNEL" = debug ]; then
+if vhm_kernel_is_debug; then
 	find "$out" -name '*.ko' ! -newer "$build/vmlinux" -delete
 fi
 
@@ -44,7 +44,7 @@ make -s -C "$build" M="$(cd "$out" && pwd)" KBUILD_VERBOSE=$kv \
 	grep -v 'Skipping BTF generation' >&2 || true
 [ "${PIPESTATUS[0]}" -eq 0 ] || exit 1
 
-if [ "$VHM_KERNEL" = debug ]; then
+if vhm_kernel_is_debug; then
 	find "$out" -name '*.ko' | while read -r ko; do
 		readelf -S "$ko" | grep '\.BTF' > /dev/null || vhm_die "Kbuild left no BTF in $ko"
 	done
