@@ -570,9 +570,11 @@ static int vhost_mdev_vdpa_start(struct vhost_mdev_vdpa *vv)
 }
 
 /*
- * Back to the power-on state. The maps and the config callback stay (the
- * driver set them for the device's life: vhost_vdpa at SET_CONFIG_CALL);
- * the vq callbacks go, as vdpa_sim's. The caller holds vmdev->lock.
+ * Back to the power-on state; the maps stay. The callbacks go, the config
+ * one too (as vduse's and pds's): a driver unbinding resets the device,
+ * and nothing of it may be called afterwards (virtio_vdpa sets its config
+ * callback again in find_vqs, vhost_vdpa at SET_CONFIG_CALL). The caller
+ * holds vmdev->lock.
  */
 static void vhost_mdev_vdpa_reset_locked(struct vhost_mdev_vdpa *vv)
 {
@@ -591,20 +593,8 @@ static void vhost_mdev_vdpa_reset_locked(struct vhost_mdev_vdpa *vv)
 	spin_lock_bh(&vv->cb_lock);
 	for (i = 0; i < vmdev->nvqs; i++)
 		vv->vqs[i] = (struct vhost_mdev_vdpa_vq){ };
-	spin_unlock_bh(&vv->cb_lock);
-}
-
-/* No vdpa device (any more): nothing of a driver's may be called. */
-static void vhost_mdev_vdpa_forget(struct vhost_mdev_vdpa *vv)
-{
-	struct vhost_mdev_device *vmdev = vv->vmdev;
-
-	mutex_lock(&vmdev->lock);
-	vhost_mdev_vdpa_reset_locked(vv);
-	spin_lock_bh(&vv->cb_lock);
 	vv->config_cb = (struct vdpa_callback){ };
 	spin_unlock_bh(&vv->cb_lock);
-	mutex_unlock(&vmdev->lock);
 }
 
 static void vhost_mdev_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
@@ -876,7 +866,9 @@ static int vhost_mdev_vdpa_dev_add(struct vdpa_mgmt_dev *mgmt,
 	/* virtio_vdpa maps through the mdev device's recording DMA ops. */
 	d->vdpa.dma_dev = vhost_mdev_dev(vmdev);
 
-	vhost_mdev_vdpa_forget(vv);
+	mutex_lock(&vmdev->lock);
+	vhost_mdev_vdpa_reset_locked(vv);
+	mutex_unlock(&vmdev->lock);
 	vv->dev = d;
 	ret = _vdpa_register_device(&d->vdpa, vmdev->nvqs);
 	if (ret) {
@@ -896,7 +888,9 @@ static void vhost_mdev_vdpa_dev_del(struct vdpa_mgmt_dev *mgmt,
 
 	/* Unbinds the driver (vhost_vdpa waits for its fd to close). */
 	_vdpa_unregister_device(vdpa);
-	vhost_mdev_vdpa_forget(vv);
+	mutex_lock(&vmdev->lock);
+	vhost_mdev_vdpa_reset_locked(vv);
+	mutex_unlock(&vmdev->lock);
 	spin_lock(&vv->iotlb_lock);
 	left = vhost_mdev_vdpa_iotlb_del(vv, 0, U64_MAX);
 	spin_unlock(&vv->iotlb_lock);
