@@ -29,13 +29,21 @@ const volatile __u32 set_state_cmd;
  * first publication after the kick answers it; a later call means that
  * publication raised no interrupt (the driver suppressed it): the kick is
  * dropped, never paired with an interrupt that answers other work.
+ *
+ * A device that looks at its ring once more after an interrupt can take a
+ * frame before the frame's kick lands: that call then finds no kick, and
+ * the kick, which read the count from before, would wait for a later
+ * publication and hold off the next kick. The count of the last call seen
+ * tells such a kick (overtaken) apart; it is dropped and counted.
  */
 #define TS_BITS		48
 #define TS_MASK		((1ULL << TS_BITS) - 1)
+#define CALLED_SEEN	(1U << 16)
 
 struct vq_pair {
 	__u64 kick;		/* time << 16 | published; 0: none */
 	__u64 proc;		/* its processing start; 0: not seen */
+	__u32 called;		/* CALLED_SEEN | published of the last call */
 };
 
 struct {
@@ -72,6 +80,8 @@ struct {
 
 /* Kicks dropped: the publication after them raised no interrupt. */
 __u64 unanswered = 0;
+/* Kicks dropped: a call after their publication count came first. */
+__u64 overtaken = 0;
 /* Events of devices or vqs beyond the arrays' size (vhm_events.h). */
 __u64 out_of_range = 0;
 
@@ -123,16 +133,35 @@ static __always_inline struct vq_pair *pair_of(__u32 dev, __u32 vq)
 	return bpf_map_lookup_elem(&pairs, &slot);
 }
 
+/* Has a call of a publication after this count been seen? */
+static __always_inline bool overtaken_at(struct vq_pair *p, __u16 published)
+{
+	__u32 called = *(volatile __u32 *)&p->called;
+
+	return (called & CALLED_SEEN) && (__s16)((__u16)called - published) > 0;
+}
+
 static __always_inline int on_kick(__u32 dev, __u16 vq, __u16 published)
 {
 	struct vq_pair *p;
+	__u64 kick;
 
 	vhm_note_driver(dev, false);
 	p = pair_of(dev, vq);
+	if (!p)
+		return 0;
+	if (overtaken_at(p, published))
+		goto overtaken;
 	/* Keep the oldest unanswered kick: that is what the driver waits on. */
-	if (p)
-		__sync_val_compare_and_swap(&p->kick, 0,
-					    bpf_ktime_get_ns() << 16 | published);
+	kick = bpf_ktime_get_ns() << 16 | published;
+	if (__sync_val_compare_and_swap(&p->kick, 0, kick))
+		return 0;
+	/* A call between the check and the store did not see this kick. */
+	if (!overtaken_at(p, published) ||
+	    __sync_val_compare_and_swap(&p->kick, kick, 0) != kick)
+		return 0;
+overtaken:
+	__sync_fetch_and_add(&overtaken, 1);
 	return 0;
 }
 
@@ -154,6 +183,7 @@ static __always_inline int on_call(__u32 dev, __u16 vq, __u16 published)
 
 	if (!p)
 		return 0;
+	*(volatile __u32 *)&p->called = CALLED_SEEN | published;
 	kick = __sync_lock_test_and_set(&p->kick, 0);
 	if (!kick)
 		return 0;

@@ -73,9 +73,11 @@ static const char doc[] =
 "by the interrupt of the device's first publication of used entries after\n"
 "it; kicks sent before that count as one, and a kick whose publication\n"
 "raised no interrupt (the driver suppressed it) is dropped and counted as\n"
-"unanswered. The split kinds are taken over the kicks whose processing\n"
-"start was seen, out of the same events, so they add up. Only the events\n"
-"the kinds need are traced: the default, kick_to_call, takes two.\n"
+"unanswered; one that lands after the device already answered its frame\n"
+"(the device looked at its ring again first) is counted as overtaken.\n"
+"The split kinds are taken over the kicks whose processing start was\n"
+"seen, out of the same events, so they add up. Only the events the kinds\n"
+"need are traced: the default, kick_to_call, takes two.\n"
 "\n"
 "USAGE: vhmlat [-k KINDS] [-D] [-Q] [-m|-n] [-T] [-j] [-d DEV] [-q VQ]\n"
 "              [-p PID] [-c COMM] [interval [count]]\n"
@@ -352,9 +354,10 @@ static void print_set(const struct vhm_hist *hists, const char *title,
 				key = key_of(idx);
 				json_array_append_new(arr, hist_json(&key, &hists[idx]));
 			}
-		o = json_pack("{s:s, s:f, s:I, s:I, s:o}", "type", title,
+		o = json_pack("{s:s, s:f, s:I, s:I, s:I, s:o}", "type", title,
 			      "time", vhm_rel_time(vhm_now_ns()),
 			      "unanswered", (json_int_t)bss->unanswered,
+			      "overtaken", (json_int_t)bss->overtaken,
 			      "out_of_range", (json_int_t)bss->out_of_range,
 			      "hists", arr);
 		json_dumpf(o, stdout, JSON_COMPACT);
@@ -380,9 +383,10 @@ static void print_set(const struct vhm_hist *hists, const char *title,
 		}
 	if (!n)
 		printf(" (no events)\n");
-	if (bss->unanswered || bss->out_of_range)
-		printf("\n%llu kicks unanswered (interrupt suppressed), %llu events beyond device %d / vq %d\n",
+	if (bss->unanswered || bss->overtaken || bss->out_of_range)
+		printf("\n%llu kicks unanswered (interrupt suppressed), %llu overtaken (answered before they landed), %llu events beyond device %d / vq %d\n",
 		       (unsigned long long)bss->unanswered,
+		       (unsigned long long)bss->overtaken,
 		       (unsigned long long)bss->out_of_range,
 		       VHM_MAX_DEV - 1, VHM_MAX_VQ - 1);
 	fflush(stdout);

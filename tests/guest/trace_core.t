@@ -39,7 +39,10 @@ echo "$uuid" > "$type/create"
 dev=$(cat "/sys/bus/mdev/devices/$uuid/vhost/id")
 total=$((rounds + warmup))
 
-# traced TOOL ARGS...: the tool's stdout while the latency driver runs.
+# traced TOOL ARGS...: the tool's stdout while the latency driver runs,
+# and the driver's own counts: with the device on another CPU, a frame
+# published while the device still holds notifications off needs no kick,
+# and its call then answers no kick.
 traced() {
 	local tool=$1 pid i
 	shift
@@ -52,10 +55,17 @@ traced() {
 	done
 	grep -q "Hit Ctrl-C" "$tmp/err" || echo "# $tool $* did not attach in 120 s"
 	VHM_NO_PROGRESS=1 "$out/bench/vhm-latency" -b vhost-mdev -d "$uuid" \
-		-n "$rounds" -w "$warmup" -r 1 -o - > /dev/null 2>&1
+		-n "$rounds" -w "$warmup" -r 1 -o "$tmp/drv" > /dev/null 2>&1
 	kill -INT "$pid" 2> /dev/null
 	wait "$pid"
 	sed 's/^/# /' "$tmp/err" | grep -v "Hit Ctrl-C"
+	kicks=$(driver tx_kicks) calls=$(driver tx_call_signals)
+	echo "# driver: $kicks kicks, $(driver tx_kicks_suppressed) suppressed, $calls calls"
+}
+
+# driver COUNTER: the latency driver's count of the last run.
+driver() {
+	jq -e ".results[0].driver_counters.$1" "$tmp/drv/latency.json" 2> /dev/null || echo none
 }
 
 for mode in --btf --fallback; do
@@ -63,22 +73,29 @@ for mode in --btf --fallback; do
 	# that kick shares the next frame's interrupt, one sample fewer.
 	traced vhmlat "$mode" -j -k all -Q -d "$dev"
 	# jq -e passes empty input: a tool that printed nothing must fail.
-	[ -s "$tmp/out" ] && tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
+	# A kick the device answered before it landed is counted as overtaken
+	# and its call pairs with nothing.
+	[ -s "$tmp/out" ] && tail -n 1 "$tmp/out" | jq -e --argjson n "$kicks" '
+		.overtaken as $o |
 		[.hists[] | select(.vq == 1 and (.kind | test("kick|process")))] |
-		length == 3 and all(.count >= $n - 1 and .count <= $n and
+		length == 3 and all(.count >= $n - $o - 1 and .count <= $n and
 				    .p50 > 0 and .max < 1e9)' > /dev/null
 	rc=$?
-	[ $rc = 0 ] || tail -n 1 "$tmp/out" | jq -c '[.hists[] | {kind, vq, count}]' | sed 's/^/# /'
-	ok $rc "vhmlat $mode: $total kick_to_call, kick_to_process and process_to_call samples on TX"
+	[ $rc = 0 ] || tail -n 1 "$tmp/out" | jq -c '[.hists[] | {kind, vq, count, max}], {unanswered, overtaken}' | sed 's/^/# /'
+	ok $rc "vhmlat $mode: a kick_to_call, kick_to_process and process_to_call sample per kick on TX"
 	traced vhmtop "$mode" -j -Q -d "$dev" 1
-	[ -s "$tmp/out" ] && tail -n 1 "$tmp/out" | jq -e --argjson n "$total" '
+	[ -s "$tmp/out" ] && tail -n 1 "$tmp/out" |
+		jq -e --argjson n "$total" --argjson k "$kicks" --argjson c "$calls" '
 		[.vqs[] | select(.vq == 1)][0] |
-		.kicks == $n and .calls == $n and .buffers == $n' > /dev/null
+		.kicks == $k and .calls == $c and .buffers == $n' > /dev/null
 	rc=$?
 	[ $rc = 0 ] || tail -n 1 "$tmp/out" | jq -c '.vqs' | sed 's/^/# /'
-	ok $rc "vhmtop $mode: $total kicks, calls and buffers on TX"
+	ok $rc "vhmtop $mode: the driver's kicks and calls, $total buffers on TX"
 	traced vhmtrace "$mode" -j -e kick,call -d "$dev"
-	[ "$(grep -c '"event":"kick".*"vq":1' "$tmp/out")" = "$total" ] &&
-		[ "$(grep -c '"event":"call".*"vq":1' "$tmp/out")" = "$total" ]
-	ok $? "vhmtrace $mode: $total kicks and calls on TX"
+	seen_kicks=$(grep -c '"event":"kick".*"vq":1' "$tmp/out")
+	seen_calls=$(grep -c '"event":"call".*"vq":1' "$tmp/out")
+	[ "$seen_kicks" = "$kicks" ] && [ "$seen_calls" = "$calls" ]
+	rc=$?
+	[ $rc = 0 ] || echo "# $seen_kicks kicks, $seen_calls calls on TX; last: $(tail -n 1 "$tmp/out")"
+	ok $rc "vhmtrace $mode: the driver's kicks and calls on TX"
 done
