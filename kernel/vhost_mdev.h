@@ -158,6 +158,7 @@ struct vhost_mdev_parent {
 enum {
 	VHOST_MDEV_F_FAILED,	/* a DMA or ring error stopped the device */
 	VHOST_MDEV_F_REMOVING,	/* the mdev is being removed */
+	VHOST_MDEV_F_USER_KICKS, /* vDPA: vhost_vdpa's user tasks kick */
 };
 
 struct vhost_mdev_virtio;
@@ -240,6 +241,14 @@ int vhost_mdev_dma_put_u16(struct vhost_mdev_device *vmdev, u64 iova,
 struct mm_struct *vhost_mdev_dma_begin(struct vhost_mdev_device *vmdev);
 void vhost_mdev_dma_end(struct vhost_mdev_device *vmdev,
 			struct mm_struct *entered);
+
+/*
+ * In a kick, or in task_work it queued: may current, the user task that
+ * kicked, do the device's work on its way back to user space? A task of
+ * the VFIO owner's address space may; under vhost_vdpa any user task may
+ * (its IOTLB holds physical addresses); the kernel's virtio drivers never.
+ */
+bool vhost_mdev_kicker_may_process(struct vhost_mdev_device *vmdev);
 
 /*
  * The parent starts processing vq after a kick: with the kick and call

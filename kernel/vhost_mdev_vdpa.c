@@ -589,12 +589,31 @@ static void vhost_mdev_vdpa_reset_locked(struct vhost_mdev_vdpa *vv)
 				 .new = VHOST_MDEV_S_STOPPED);
 	vv->status = 0;
 	vv->suspended = false;
+	clear_bit(VHOST_MDEV_F_USER_KICKS, &vmdev->flags);
 	vv->driver_features = 0;
 	spin_lock_bh(&vv->cb_lock);
 	for (i = 0; i < vmdev->nvqs; i++)
 		vv->vqs[i] = (struct vhost_mdev_vdpa_vq){ };
 	vv->config_cb = (struct vdpa_callback){ };
 	spin_unlock_bh(&vv->cb_lock);
+}
+
+/*
+ * vhost_vdpa passes the kick eventfd's wake-up straight on: the kicker is
+ * its user's task, which may process on its way back to user space, as a
+ * VFIO owner's does. virtio_vdpa kicks from the kernel's virtio drivers.
+ */
+static bool vhost_mdev_vdpa_user_kicks(struct vdpa_device *vdpa)
+{
+	const struct device_driver *drv = READ_ONCE(vdpa->dev.driver);
+
+	return drv && !strcmp(drv->name, "vhost_vdpa");
+}
+
+/* In vmdev, not vv: task_work may ask after the consumer is gone. */
+static bool vhost_mdev_vdpa_kicker_may_process(struct vhost_mdev_device *vmdev)
+{
+	return test_bit(VHOST_MDEV_F_USER_KICKS, &vmdev->flags);
 }
 
 static void vhost_mdev_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
@@ -613,6 +632,8 @@ static void vhost_mdev_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(vv->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
 		/* DRIVER_OK before FEATURES_OK: no feature set was agreed. */
+		assign_bit(VHOST_MDEV_F_USER_KICKS, &vmdev->flags,
+			   vhost_mdev_vdpa_user_kicks(vdpa));
 		if (!(status & VIRTIO_CONFIG_S_FEATURES_OK))
 			ret = -EINVAL;
 		else
@@ -911,6 +932,7 @@ const struct vhost_mdev_consumer_ops vhost_mdev_vdpa_consumer = {
 	.u16	= vhost_mdev_vdpa_u16,
 	.call	= vhost_mdev_vdpa_call,
 	.error	= vhost_mdev_vdpa_error,
+	.kicker_may_process = vhost_mdev_vdpa_kicker_may_process,
 	.probe	= vhost_mdev_vdpa_probe,
 	.remove	= vhost_mdev_vdpa_remove,
 };

@@ -8,10 +8,11 @@
  *            the rings for a while before it sleeps (poll_ns), with the
  *            driver's kicks suppressed meanwhile.
  * task_work: on the kicker's own way back to user space: no context switch
- *            at all. Only for kicks from a task of the VFIO owner's address
- *            space; any other kick (a kernel thread, an interrupt, the
- *            kernel's virtio driver, another process) and a batch that
- *            used up its budget go to the workqueue.
+ *            at all. Only for kicks from a user task that may process
+ *            (vhost_mdev_kicker_may_process(): the VFIO owner's, or
+ *            vhost_vdpa's user); any other kick (a kernel thread, an
+ *            interrupt, the kernel's virtio drivers, another process) and a
+ *            batch that used up its budget go to the workqueue.
  *
  * Whatever the mode, one batch runs at a time (batch_lock), and a stop
  * waits for it.
@@ -207,7 +208,7 @@ static void vhost_mdev_sim_tw_func(struct callback_head *cb)
 	 * An exiting task runs its task_work after it left its address
 	 * space: the workqueue does that batch.
 	 */
-	if (!current->mm || current->mm != READ_ONCE(e->vmdev->mm)) {
+	if (!vhost_mdev_kicker_may_process(e->vmdev)) {
 		more = true;
 	} else {
 		mutex_lock(&e->batch_lock);
@@ -222,16 +223,14 @@ out:
 }
 
 /*
- * Queue the batch on current's return to user space when current is a task
- * of the owner's address space; false when it cannot be.
+ * Queue the batch on current's return to user space when current may do
+ * the device's work; false when it cannot be.
  */
 static bool vhost_mdev_sim_tw_queue(struct vhost_mdev_sim_engine *e)
 {
 	struct vhost_mdev_sim_tw *tw = e->tw;
-	struct mm_struct *mm = READ_ONCE(e->vmdev->mm);
 
-	if (!in_task() || !mm || current->mm != mm ||
-	    (current->flags & (PF_KTHREAD | PF_EXITING)))
+	if (!vhost_mdev_kicker_may_process(e->vmdev))
 		return false;
 	if (test_and_set_bit(0, &tw->queued))
 		return true;
