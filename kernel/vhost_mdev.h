@@ -26,6 +26,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/rbtree.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/vfio.h>
@@ -245,10 +246,19 @@ void vhost_mdev_dma_end(struct vhost_mdev_device *vmdev,
 /*
  * In a kick, or in task_work it queued: may current, the user task that
  * kicked, do the device's work on its way back to user space? A task of
- * the VFIO owner's address space may; under vhost_vdpa any user task may
- * (its IOTLB holds physical addresses); the kernel's virtio drivers never.
+ * the VFIO owner's address space may (vfio_dma_rw() goes through it);
+ * under vhost_vdpa any user task may (its IOTLB holds physical
+ * addresses); the kernel's virtio drivers never.
  */
-bool vhost_mdev_kicker_may_process(struct vhost_mdev_device *vmdev);
+static inline bool
+vhost_mdev_kicker_may_process(struct vhost_mdev_device *vmdev)
+{
+	if (!in_task() || !current->mm ||
+	    (current->flags & (PF_KTHREAD | PF_EXITING)))
+		return false;
+	return current->mm == READ_ONCE(vmdev->mm) ||
+	       test_bit(VHOST_MDEV_F_USER_KICKS, &vmdev->flags);
+}
 
 /*
  * The parent starts processing vq after a kick: with the kick and call

@@ -87,29 +87,12 @@ static void vhost_mdev_vfio_call(struct vhost_mdev_device *vmdev, u16 vq)
 		vhost_mdev_eventfd_signal(call);
 }
 
-/* vfio_dma_rw() reaches the container through the owner's address space. */
-static bool vhost_mdev_vfio_kicker_may_process(struct vhost_mdev_device *vmdev)
-{
-	return current->mm == READ_ONCE(vmdev->mm);
-}
-
 /* A user driver over VFIO: container IOVAs, eventfd interrupts. */
 static const struct vhost_mdev_consumer_ops vhost_mdev_vfio_consumer = {
 	.rw	= vhost_mdev_vfio_rw,
 	.u16	= vhost_mdev_vfio_u16,
 	.call	= vhost_mdev_vfio_call,
-	.kicker_may_process = vhost_mdev_vfio_kicker_may_process,
 };
-
-bool vhost_mdev_kicker_may_process(struct vhost_mdev_device *vmdev)
-{
-	if (!in_task() || !current->mm ||
-	    (current->flags & (PF_KTHREAD | PF_EXITING)))
-		return false;
-	return vmdev->cops->kicker_may_process &&
-	       vmdev->cops->kicker_may_process(vmdev);
-}
-EXPORT_SYMBOL_GPL(vhost_mdev_kicker_may_process);
 
 /* The ops of a consumer, NULL when this kernel lacks it (vDPA on 6.1). */
 static const struct vhost_mdev_consumer_ops *

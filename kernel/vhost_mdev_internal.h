@@ -40,8 +40,6 @@ struct vhost_mdev_consumer_ops {
 		   bool write);
 	void (*call)(struct vhost_mdev_device *vmdev, u16 vq);
 	void (*error)(struct vhost_mdev_device *vmdev);
-	/* Optional: may this user task that kicked process? NULL: never. */
-	bool (*kicker_may_process)(struct vhost_mdev_device *vmdev);
 	int (*probe)(struct vhost_mdev_device *vmdev);
 	void (*remove)(struct vhost_mdev_device *vmdev);
 };

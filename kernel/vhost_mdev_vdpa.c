@@ -610,12 +610,6 @@ static bool vhost_mdev_vdpa_user_kicks(struct vdpa_device *vdpa)
 	return drv && !strcmp(drv->name, "vhost_vdpa");
 }
 
-/* In vmdev, not vv: task_work may ask after the consumer is gone. */
-static bool vhost_mdev_vdpa_kicker_may_process(struct vhost_mdev_device *vmdev)
-{
-	return test_bit(VHOST_MDEV_F_USER_KICKS, &vmdev->flags);
-}
-
 static void vhost_mdev_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
 {
 	struct vhost_mdev_vdpa *vv = vhost_mdev_vdpa_of(vdpa);
@@ -932,7 +926,6 @@ const struct vhost_mdev_consumer_ops vhost_mdev_vdpa_consumer = {
 	.u16	= vhost_mdev_vdpa_u16,
 	.call	= vhost_mdev_vdpa_call,
 	.error	= vhost_mdev_vdpa_error,
-	.kicker_may_process = vhost_mdev_vdpa_kicker_may_process,
 	.probe	= vhost_mdev_vdpa_probe,
 	.remove	= vhost_mdev_vdpa_remove,
 };
