@@ -8,9 +8,9 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 out=${OUT:-$top/.output}
 pad=$out/modules/$(uname -r)/kernel-tracepad
 type=/sys/class/mdev_bus/vhost_mdev_sim/mdev_supported_types/vhost_mdev_sim-net
-bpf=$out/bpf
 rounds=300 warmup=50
 n=0 uuid= tmp=$(mktemp -d)
+. "$top/tests/guest/tool.sh"
 
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
 cleanup() {
@@ -44,20 +44,10 @@ total=$((rounds + warmup))
 # published while the device still holds notifications off needs no kick,
 # and its call then answers no kick.
 traced() {
-	local tool=$1 pid i
-	shift
-	"$bpf/$tool" "$@" > "$tmp/out" 2> "$tmp/err" &
-	pid=$!
-	for i in $(seq 1200); do
-		grep -q "Hit Ctrl-C" "$tmp/err" && break
-		kill -0 "$pid" 2> /dev/null || break
-		sleep 0.1
-	done
-	grep -q "Hit Ctrl-C" "$tmp/err" || echo "# $tool $* did not attach in 120 s"
+	tool_start "$tmp" "$@"
 	VHM_NO_PROGRESS=1 "$out/bench/vhm-latency" -b vhost-mdev -d "$uuid" \
 		-n "$rounds" -w "$warmup" -r 1 -o "$tmp/drv" > /dev/null 2>&1
-	kill -INT "$pid" 2> /dev/null
-	wait "$pid"
+	tool_stop
 	sed 's/^/# /' "$tmp/err" | grep -v "Hit Ctrl-C"
 	kicks=$(driver tx_kicks) calls=$(driver tx_call_signals)
 	echo "# driver: $kicks kicks, $(driver tx_kicks_suppressed) suppressed, $calls calls"

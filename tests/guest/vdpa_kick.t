@@ -15,6 +15,7 @@ mode=/sys/module/vhost_mdev_sim/parameters/mode
 tmp=$(mktemp -d)
 export VHM_NO_PROGRESS=1
 n=0 uuid= old_mode=
+. "$top/tests/guest/tool.sh"
 total=6
 
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n $2"; else echo "not ok $n $2"; fi; }
@@ -42,22 +43,13 @@ old_mode=$(cat "$mode")
 # in MODE: the latency driver's round trips with vhmtrace watching the
 # process events; prints the tasks that processed them, one per line.
 processors() {
-	local pid i
-
 	echo "$1" > "$mode"
-	"$out/bpf/vhmtrace" -j -e process -d "$dev" > "$tmp/trace" 2> "$tmp/err" &
-	pid=$!
-	for i in $(seq 600); do
-		grep -q "Hit Ctrl-C" "$tmp/err" && break
-		kill -0 "$pid" 2> /dev/null || break
-		sleep 0.1
-	done
+	tool_start "$tmp" vhmtrace -j -e process -d "$dev"
 	"$bin/vhm-latency" -b vhost-vdpa -V "$name" -n 100 -w 10 -r 1 \
 		-o "$tmp/lat-$1" > /dev/null 2> "$tmp/drv-err"
 	echo "driver exit $?" >> "$tmp/drv-err"
-	kill -INT "$pid" 2> /dev/null
-	wait "$pid"
-	jq -r 'select(.event == "process") | .comm' "$tmp/trace" | sort | uniq -c |
+	tool_stop
+	jq -r 'select(.event == "process") | .comm' "$tmp/out" | sort | uniq -c |
 		sed 's/^ *//'
 }
 
