@@ -625,9 +625,9 @@ static void vhost_mdev_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
 	old = vmdev->state;
 	if ((status & VIRTIO_CONFIG_S_DRIVER_OK) &&
 	    !(vv->status & VIRTIO_CONFIG_S_DRIVER_OK)) {
-		/* DRIVER_OK before FEATURES_OK: no feature set was agreed. */
 		assign_bit(VHOST_MDEV_F_USER_KICKS, &vmdev->flags,
 			   vhost_mdev_vdpa_user_kicks(vdpa));
+		/* DRIVER_OK before FEATURES_OK: no feature set was agreed. */
 		if (!(status & VIRTIO_CONFIG_S_FEATURES_OK))
 			ret = -EINVAL;
 		else
