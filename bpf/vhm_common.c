@@ -111,6 +111,7 @@ static const char *const vhm_event_names[VHM_EV_MAX] = {
 	[VHM_EV_ERROR] = "device_error",
 	[VHM_EV_USED] = "used",
 	[VHM_EV_PROCESS] = "process",
+	[VHM_EV_CALL_LATENCY] = "call_latency",
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -211,6 +212,9 @@ static const char *const vhm_field_names[VHM_F_MAX] = {
 	[VHM_F_OFF] = "off",		[VHM_F_LEN] = "len",
 	[VHM_F_IOVA] = "iova",		[VHM_F_PAGES] = "pages",
 	[VHM_F_ERR] = "err",		[VHM_F_PUBLISHED] = "published",
+	[VHM_F_KICK_TO_CALL] = "kick_to_call_ns",
+	[VHM_F_KICK_TO_PROCESS] = "kick_to_process_ns",
+	[VHM_F_OVERTAKEN] = "overtaken", [VHM_F_UNANSWERED] = "unanswered",
 };
 
 static FILE *open_format(int ev)

@@ -30,6 +30,16 @@ struct vhost_mdev_tp_vq {
 	__u16 published;
 } __vhm_core;
 
+struct vhost_mdev_tp_call_latency {
+	__u32 dev;
+	__u16 vq;
+	__u16 published;
+	__u64 kick_to_call_ns;
+	__u64 kick_to_process_ns;
+	__u16 overtaken;
+	__u8 unanswered;
+} __vhm_core;
+
 struct vhost_mdev_tp_used {
 	__u32 dev;
 	__u16 vq;
@@ -120,6 +130,17 @@ static __always_inline __u64 vhm_rec(void *rec, int ev, int field, int size)
 	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
 		VHM_REC(ev, VHM_F_VQ, __u16),				\
 		VHM_REC(ev, VHM_F_PUBLISHED, __u16)))
+
+#define VHM_TP_CALL_LATENCY(name, ev, fn)				\
+	VHM_TP(name, call_latency, fn,					\
+	       (e->dev, e->vq, e->kick_to_call_ns,			\
+		e->kick_to_process_ns, e->overtaken, e->unanswered),	\
+	       (VHM_REC(ev, VHM_F_DEV, __u32),				\
+		VHM_REC(ev, VHM_F_VQ, __u16),				\
+		VHM_REC(ev, VHM_F_KICK_TO_CALL, __u64),			\
+		VHM_REC(ev, VHM_F_KICK_TO_PROCESS, __u64),		\
+		VHM_REC(ev, VHM_F_OVERTAKEN, __u16),			\
+		VHM_REC(ev, VHM_F_UNANSWERED, __u8)))
 
 #define VHM_TP_USED(name, ev, fn)					\
 	VHM_TP(name, used, fn, (e->dev, e->vq, e->idx, e->count),	\

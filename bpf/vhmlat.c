@@ -23,13 +23,6 @@
 #include "vhmlat.skel.h"
 #include "vhm_common.h"
 
-#define KIND_BIT(k)	(1U << (k))
-#define PAIRED_KINDS	(KIND_BIT(VHMLAT_KICK_TO_CALL) | \
-			 KIND_BIT(VHMLAT_KICK_TO_PROCESS) | \
-			 KIND_BIT(VHMLAT_PROCESS_TO_CALL))
-#define PROCESS_KINDS	(KIND_BIT(VHMLAT_KICK_TO_PROCESS) | \
-			 KIND_BIT(VHMLAT_PROCESS_TO_CALL))
-
 static struct env {
 	int interval;
 	long times;
@@ -43,7 +36,7 @@ static struct env {
 	unsigned int kinds;
 } env = {
 	.interval = 99999999,
-	.kinds = KIND_BIT(VHMLAT_KICK_TO_CALL),
+	.kinds = VHMLAT_KIND_BIT(VHMLAT_KICK_TO_CALL),
 };
 
 static const char *const kind_names[VHMLAT_KIND_MAX] = {
@@ -53,15 +46,14 @@ static const char *const kind_names[VHMLAT_KIND_MAX] = {
 	[VHMLAT_SET_STATE] = "set_state",
 };
 
-/* One histogram per array index; the totals since the start. */
-static struct vhm_hist *cur, *total;
-static unsigned int nhists;
 /*
- * The two histogram arrays, mapped into this process: hist_fd[filling] is
- * the one in the map, the programs' one.
+ * One histogram per array index: the last interval's, the totals since the
+ * start, and the array as last read (an interval is the difference).
  */
-static int hist_fd[2] = { -1, -1 }, filling;
-static struct vhm_hist *hist_mem[2];
+static struct vhm_hist *cur, *total, *last;
+static unsigned int nhists;
+/* The programs' histograms, mapped into this process. */
+static struct vhm_hist *hist_mem;
 static size_t hist_len;
 
 const char *argp_program_version = "vhmlat 0.2";
@@ -69,15 +61,16 @@ static const char doc[] =
 "Summarize vhost_mdev latency, measured in the kernel, as histograms with\n"
 "percentiles: kick to the interrupt that answers it (kick_to_call), split\n"
 "in kick to processing start (kick_to_process) and processing to interrupt\n"
-"(process_to_call), and SET_STATE duration (set_state). A kick is answered\n"
-"by the interrupt of the device's first publication of used entries after\n"
-"it; kicks sent before that count as one, and a kick whose publication\n"
-"raised no interrupt (the driver suppressed it) is dropped and counted as\n"
-"unanswered; one that lands after the device already answered its frame\n"
-"(the device looked at its ring again first) is counted as overtaken.\n"
-"The split kinds are taken over the kicks whose processing start was\n"
-"seen, out of the same events, so they add up. Only the events the kinds\n"
-"need are traced: the default, kick_to_call, takes two.\n"
+"(process_to_call), and SET_STATE duration (set_state). The module pairs\n"
+"each interrupt with the kick it answers, the oldest one before the\n"
+"device's first publication of used entries after it; a kick whose\n"
+"publication raised no interrupt (the driver suppressed it) is dropped and\n"
+"counted as unanswered; one that lands after the device already answered\n"
+"its frame (the device looked at its ring again first) is counted as\n"
+"overtaken. The split kinds are taken over the kicks whose processing\n"
+"start was seen, out of the same events, so they add up. Only the events\n"
+"the kinds need are traced: the default, kick_to_call, takes one a round\n"
+"trip (the interrupt), the split two, -p and -c add the kick.\n"
 "\n"
 "USAGE: vhmlat [-k KINDS] [-D] [-Q] [-m|-n] [-T] [-j] [-d DEV] [-q VQ]\n"
 "              [-p PID] [-c COMM] [interval [count]]\n"
@@ -112,7 +105,7 @@ static int parse_kinds(const char *list)
 
 	if (!strcmp(list, "all")) {
 		free(copy);
-		return KIND_BIT(VHMLAT_KIND_MAX) - 1;
+		return VHMLAT_KIND_BIT(VHMLAT_KIND_MAX) - 1;
 	}
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		for (i = 0; i < VHMLAT_KIND_MAX; i++)
@@ -122,7 +115,7 @@ static int parse_kinds(const char *list)
 			free(copy);
 			return -1;
 		}
-		mask |= KIND_BIT(i);
+		mask |= VHMLAT_KIND_BIT(i);
 	}
 	free(copy);
 	return mask ? mask : -1;
@@ -226,45 +219,42 @@ static void hist_merge(struct vhm_hist *to, const struct vhm_hist *h)
 }
 
 /*
- * Array which's histograms into out[], zeroing them if asked: through the
- * mapping, no system call, so a split by device and vq (2,048 histograms)
- * costs a scan of their counts when they are empty.
+ * What histogram idx took since the last read into cur[idx]: the slots and
+ * sum as differences, so nothing is lost or counted twice whatever runs
+ * meanwhile; min and max by exchange (a sample racing with it may count
+ * for the next interval's).
  */
-static void read_hists(int which, struct vhm_hist *out, bool zero)
+static void read_hist(unsigned int idx)
 {
-	struct vhm_hist *h = hist_mem[which];
-	unsigned int idx;
+	struct vhm_hist *h = &hist_mem[idx], *out = &cur[idx], *prev = &last[idx];
+	__u64 now;
+	int i;
 
-	for (idx = 0; idx < nhists; idx++) {
-		if (!h[idx].count) {
-			out[idx].count = 0;
-			continue;
-		}
-		out[idx] = h[idx];
-		if (zero)
-			memset(&h[idx], 0, sizeof(h[idx]));
+	out->count = 0;
+	for (i = 0; i < VHM_HIST_SLOTS; i++) {
+		now = __atomic_load_n(&h->slots[i], __ATOMIC_RELAXED);
+		out->slots[i] = now - prev->slots[i];
+		out->count += out->slots[i];
+		prev->slots[i] = now;
 	}
+	now = __atomic_load_n(&h->sum, __ATOMIC_RELAXED);
+	out->sum = now - prev->sum;
+	prev->sum = now;
+	out->min = __atomic_exchange_n(&h->min, 0, __ATOMIC_RELAXED);
+	out->max = __atomic_exchange_n(&h->max, 0, __ATOMIC_RELAXED);
 }
 
 /*
- * One interval's histograms into cur[]: the programs are moved to the other
- * array first (the update returns once no program still runs on the old
- * one), so the old one is read whole and zeroed for the next swap.
+ * One interval's histograms into cur[], through the mapping: no system
+ * call, and a split by device and vq (2,048 histograms) costs a pass over
+ * 4 MB.
  */
-static int collect(struct vhmlat_bpf *obj)
+static void collect(void)
 {
-	__u32 zero = 0;
+	unsigned int idx;
 
-	if (env.cumulative) {
-		read_hists(filling, cur, false);
-		return 0;
-	}
-	if (bpf_map_update_elem(bpf_map__fd(obj->maps.hists), &zero,
-				&hist_fd[!filling], BPF_ANY))
-		return -errno;
-	filling = !filling;
-	read_hists(!filling, cur, true);
-	return 0;
+	for (idx = 0; idx < nhists; idx++)
+		read_hist(idx);
 }
 
 static json_t *hist_json(const struct vhmlat_key *key, const struct vhm_hist *h)
@@ -396,69 +386,54 @@ static void add_to_total(void)
 {
 	unsigned int idx;
 
-	for (idx = 0; idx < nhists; idx++) {
-		if (env.cumulative)
-			total[idx] = cur[idx];
-		else if (cur[idx].count)
+	for (idx = 0; idx < nhists; idx++)
+		if (cur[idx].count)
 			hist_merge(&total[idx], &cur[idx]);
-	}
 }
 
 /* Leave out what the asked kinds do not need; size the arrays. */
 static int setup(struct vhmlat_bpf *obj)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, create_opts,
-		    .map_flags = BPF_F_MMAPABLE);
 	struct bpf_object *bo = obj->obj;
-	bool process = env.kinds & PROCESS_KINDS;
+	bool process = env.kinds & VHMLAT_PROCESS_KINDS;
+	bool split = env.per_dev || env.per_vq;
+	bool by_vq = split || vhm_filter.dev >= 0 || vhm_filter.vq >= 0 ||
+		     vhm_filter.pid >= 0 || vhm_filter.comm[0];
+	bool plain = !by_vq && !process;
 	int i;
 
-	if (!(env.kinds & PAIRED_KINDS)) {
+	if (!(env.kinds & VHMLAT_CALL_KINDS) || plain)
+		vhm_skip_programs(bo, "vhost_mdev_call_latency");
+	if (!(env.kinds & VHMLAT_CALL_KINDS) || !plain)
+		vhm_skip_programs(bo, "vhost_mdev_call_latency_plain");
+	/* The kick tells which devices a task drives: -p and -c only. */
+	if (!(env.kinds & VHMLAT_CALL_KINDS) ||
+	    (vhm_filter.pid < 0 && !vhm_filter.comm[0]))
 		vhm_skip_programs(bo, "vhost_mdev_kick");
-		vhm_skip_programs(bo, "vhost_mdev_call");
-	}
 	if (!process)
 		vhm_skip_programs(bo, "vhost_mdev_process");
-	if (!(env.kinds & KIND_BIT(VHMLAT_SET_STATE))) {
+	if (!(env.kinds & VHMLAT_KIND_BIT(VHMLAT_SET_STATE))) {
 		vhm_skip_programs(bo, "ioctl_entry");
 		vhm_skip_programs(bo, "ioctl_exit");
 	}
 	obj->rodata->kinds = env.kinds;
-	obj->rodata->with_process = process;
 	obj->rodata->split_dev = env.per_dev;
 	obj->rodata->split_vq = env.per_vq;
+	obj->rodata->by_vq = by_vq;
+	for (i = 0; i < (int)sizeof(obj->rodata->slot_of); i++)
+		obj->rodata->slot_of[i] = vhm_hist_slot(i);
 	obj->rodata->set_state_cmd = VHOST_MDEV_SET_STATE;
 	VHM_SET_FILTER(obj->rodata);
 
-	/*
-	 * Both alike and without BTF, so the kernel takes either for the
-	 * other (6.1 compares fields BTF sets); the first is the template
-	 * the verifier knows the outer map's values by.
-	 */
 	nhists = VHMLAT_KIND_MAX * (env.per_dev ? VHM_MAX_DEV : 1) * vq_parts();
 	hist_len = nhists * sizeof(struct vhm_hist);
-	for (i = 0; i < 2; i++) {
-		hist_fd[i] = bpf_map_create(BPF_MAP_TYPE_ARRAY,
-					    i ? "vhmlat_hists_b" : "vhmlat_hists_a",
-					    sizeof(__u32), sizeof(struct vhm_hist),
-					    nhists, &create_opts);
-		if (hist_fd[i] < 0) {
-			hist_fd[i] = -errno;
-			vhm_permission_hint(hist_fd[i]);
-			return hist_fd[i];
-		}
-		hist_mem[i] = mmap(NULL, hist_len, PROT_READ | PROT_WRITE,
-				   MAP_SHARED, hist_fd[i], 0);
-		if (hist_mem[i] == MAP_FAILED) {
-			hist_mem[i] = NULL;
-			return -errno;
-		}
-	}
-	if (bpf_map__set_inner_map_fd(obj->maps.hists, hist_fd[0]))
+	/* Unsplit, the histograms are hist_all[] (.bss): the array idles. */
+	if (split && bpf_map__set_max_entries(obj->maps.hists, nhists))
 		return -EINVAL;
 	cur = calloc(nhists, sizeof(*cur));
 	total = calloc(nhists, sizeof(*total));
-	return cur && total ? 0 : -ENOMEM;
+	last = calloc(nhists, sizeof(*last));
+	return cur && total && last ? 0 : -ENOMEM;
 }
 
 int main(int argc, char **argv)
@@ -471,7 +446,6 @@ int main(int argc, char **argv)
 	};
 	struct vhmlat_bpf *obj;
 	int err, mode;
-	__u32 zero = 0;
 	uint64_t next;
 	long done = 0;
 
@@ -489,7 +463,7 @@ int main(int argc, char **argv)
 	}
 	err = setup(obj);
 	if (err) {
-		fprintf(stderr, "failed to make the histogram maps: %s\n",
+		fprintf(stderr, "failed to set up the histograms: %s\n",
 			strerror(-err));
 		goto cleanup;
 	}
@@ -498,13 +472,18 @@ int main(int argc, char **argv)
 		err = mode;
 		goto cleanup;
 	}
-	/* Histograms in place before the first event. */
-	if (bpf_map_update_elem(bpf_map__fd(obj->maps.hists), &zero,
-				&hist_fd[0], BPF_ANY)) {
-		err = -errno;
-		fprintf(stderr, "failed to set up the histograms: %s\n",
-			strerror(errno));
-		goto cleanup;
+	if (env.per_dev || env.per_vq) {
+		hist_mem = mmap(NULL, hist_len, PROT_READ | PROT_WRITE,
+				MAP_SHARED, bpf_map__fd(obj->maps.hists), 0);
+		if (hist_mem == MAP_FAILED) {
+			hist_mem = NULL;
+			err = -errno;
+			fprintf(stderr, "failed to map the histograms: %s\n",
+				strerror(errno));
+			goto cleanup;
+		}
+	} else {
+		hist_mem = obj->bss->hist_all;
 	}
 	err = vhm_attach(obj->skeleton, mode, "latency");
 	if (err)
@@ -518,33 +497,25 @@ int main(int argc, char **argv)
 		if (vhm_now_ns() < next)
 			continue;
 		next += env.interval * 1000000000ULL;
-		err = collect(obj);
-		if (err)
-			break;
+		collect();
 		add_to_total();
-		print_set(cur, "interval", obj->bss);
+		print_set(env.cumulative ? total : cur, "interval", obj->bss);
 		if (env.times && ++done >= env.times)
 			break;
 	}
 	/* What arrived since the last interval still counts. */
-	if (!err && (vhm_exiting || !env.times)) {
-		err = collect(obj);
-		if (!err)
-			add_to_total();
+	if (vhm_exiting || !env.times) {
+		collect();
+		add_to_total();
 	}
-	if (err)
-		fprintf(stderr, "failed to read the histograms: %s\n", strerror(-err));
 	print_set(total, "summary", obj->bss);
 
 cleanup:
+	if (hist_mem && hist_mem != obj->bss->hist_all)
+		munmap(hist_mem, hist_len);
 	vhmlat_bpf__destroy(obj);
-	for (int i = 0; i < 2; i++) {
-		if (hist_mem[i])
-			munmap(hist_mem[i], hist_len);
-		if (hist_fd[i] >= 0)
-			close(hist_fd[i]);
-	}
 	free(cur);
 	free(total);
+	free(last);
 	return err != 0;
 }

@@ -12,6 +12,13 @@ enum vhmlat_kind {
 	VHMLAT_KIND_MAX,
 };
 
+#define VHMLAT_KIND_BIT(k)	(1U << (k))
+/* The kinds the call event answers; those that need the process event. */
+#define VHMLAT_CALL_KINDS	(VHMLAT_KIND_BIT(VHMLAT_KICK_TO_CALL) |	\
+				 VHMLAT_PROCESS_KINDS)
+#define VHMLAT_PROCESS_KINDS	(VHMLAT_KIND_BIT(VHMLAT_KICK_TO_PROCESS) | \
+				 VHMLAT_KIND_BIT(VHMLAT_PROCESS_TO_CALL))
+
 /*
  * Histograms live in arrays indexed by
  *   kind + VHMLAT_KIND_MAX * (dev_part * vqs + vq_part)

@@ -60,6 +60,15 @@ static __always_inline int ev_call(__u32 dev, __u16 vq, __u16 published)
 	return emit(VHM_EV_CALL, dev, vq, published, 0, 0);
 }
 
+/* a, b: the two latencies; ret: overtaken, unanswered in bit 16. */
+static __always_inline int ev_call_latency(__u32 dev, __u16 vq, __u64 to_call,
+					   __u64 to_process, __u16 overtaken,
+					   __u8 unanswered)
+{
+	return emit(VHM_EV_CALL_LATENCY, dev, vq, to_call, to_process,
+		    overtaken | (unanswered ? 1 << 16 : 0));
+}
+
 static __always_inline int ev_process(__u32 dev, __u16 vq, __u16 published)
 {
 	return emit(VHM_EV_PROCESS, dev, vq, published, 0, 0);
@@ -112,6 +121,8 @@ static __always_inline int ev_error(__u32 dev, __u16 vq, int err)
 VHM_TP_STATE(vhost_mdev_set_state, VHM_EV_SET_STATE, ev_set_state)
 VHM_TP_VQ(vhost_mdev_kick, VHM_EV_KICK, ev_kick)
 VHM_TP_VQ(vhost_mdev_call, VHM_EV_CALL, ev_call)
+VHM_TP_CALL_LATENCY(vhost_mdev_call_latency, VHM_EV_CALL_LATENCY,
+		    ev_call_latency)
 VHM_TP_VQ(vhost_mdev_process, VHM_EV_PROCESS, ev_process)
 VHM_TP_USED(vhost_mdev_used, VHM_EV_USED, ev_used)
 VHM_TP_VRING_BASE(vhost_mdev_get_vring_base, VHM_EV_GET_VRING_BASE,

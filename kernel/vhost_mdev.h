@@ -66,6 +66,17 @@ struct vhost_mdev_vq {
 	 * when that publication raised none (the driver suppressed it).
 	 */
 	u16 published;
+
+	/*
+	 * Kick-to-interrupt timing, kept by the core while the call
+	 * tracepoint is on: the oldest kick not answered yet (ns << 16 |
+	 * published at the kick, 0: none), the start of its processing, the
+	 * count of the last interrupt, the kicks dropped since.
+	 */
+	u64 kick_stamp;
+	u64 process_stamp;
+	u32 called;
+	atomic_t overtaken;
 };
 
 /**

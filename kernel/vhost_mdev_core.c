@@ -22,6 +22,9 @@
 #include <linux/nospec.h>
 #include <linux/poll.h>
 #include <linux/sched/mm.h>
+#ifdef CONFIG_X86_TSC
+#include <asm/tsc.h>
+#endif
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
@@ -110,12 +113,142 @@ vhost_mdev_consumer_ops(enum vhost_mdev_consumer consumer)
 }
 
 /*
- * The data path's tracepoints build their struct here, out of line: on the
+ * Kick-to-interrupt timing, while the call_latency event is on: the core
+ * pairs each interrupt with the kick it answers and the event carries the
+ * time, so a tool needs one event a round trip, not two. A kick is stamped
+ * with the vq's publication count; the interrupt of the first publication
+ * after it answers it. A later one means that publication raised none (the
+ * driver suppressed it): the kick is dropped, never paired with an
+ * interrupt that answers other work. A state change starts afresh.
+ *
+ * A device that looks at its ring once more after an interrupt can take an
+ * entry before the entry's kick lands: the kick then finds the count of an
+ * interrupt after its own and is dropped as overtaken, instead of waiting
+ * for a later publication and holding off the next kick.
+ *
+ * Times are kept as clock << 16 | count, for one cmpxchg; differences of
+ * the shifted values are right modulo 2^48 ticks.
+ */
+#define VHOST_MDEV_STAMP_SHIFT	16
+#define VHOST_MDEV_CALLED_SEEN	BIT(16)
+
+/*
+ * The clock: a kick and its interrupt may be on different CPUs. Where the
+ * kernel trusts the TSC to be in step across CPUs it is read raw (one
+ * instruction, where ktime takes some fifty) and only a difference is
+ * turned into ns; elsewhere ktime. Chosen when the event goes on.
+ */
+static unsigned int vhost_mdev_timing_khz;	/* TSC kHz; 0: ktime */
+
+int vhost_mdev_call_latency_reg(void)
+{
+#ifdef CONFIG_X86_TSC
+	WRITE_ONCE(vhost_mdev_timing_khz, check_tsc_unstable() ? 0 : tsc_khz);
+#endif
+	return 0;
+}
+
+static u64 vhost_mdev_stamp_now(void)
+{
+	u64 now;
+
+#ifdef CONFIG_X86_TSC
+	if (likely(READ_ONCE(vhost_mdev_timing_khz)))
+		now = rdtsc();
+	else
+#endif
+		now = ktime_get_ns();
+	return now << VHOST_MDEV_STAMP_SHIFT;
+}
+
+static u64 vhost_mdev_stamp_ns(u64 from, u64 to)
+{
+	u64 mask = GENMASK_ULL(63, VHOST_MDEV_STAMP_SHIFT);
+	u64 ticks = ((to & mask) - (from & mask)) >> VHOST_MDEV_STAMP_SHIFT;
+#ifdef CONFIG_X86_TSC
+	unsigned int khz = READ_ONCE(vhost_mdev_timing_khz);
+
+	if (likely(khz))
+		return mul_u64_u32_div(ticks, NSEC_PER_MSEC, khz);
+#endif
+	return ticks;
+}
+
+/* Has an interrupt of a publication after this count been raised? */
+static bool vhost_mdev_kick_overtaken(struct vhost_mdev_vq *vq, u16 published)
+{
+	u32 called = READ_ONCE(vq->called);
+
+	return (called & VHOST_MDEV_CALLED_SEEN) &&
+	       (s16)((u16)called - published) > 0;
+}
+
+static void vhost_mdev_stamp_kick(struct vhost_mdev_vq *vq)
+{
+	u16 published = READ_ONCE(vq->published);
+	u64 stamp;
+
+	if (vhost_mdev_kick_overtaken(vq, published))
+		goto overtaken;
+	stamp = vhost_mdev_stamp_now() | published;
+	/* Keep the oldest unanswered kick: that is what the driver waits on. */
+	if (cmpxchg(&vq->kick_stamp, 0, stamp))
+		return;
+	/* An interrupt between the check and the store did not see it. */
+	if (!vhost_mdev_kick_overtaken(vq, published) ||
+	    cmpxchg(&vq->kick_stamp, stamp, 0) != stamp)
+		return;
+overtaken:
+	atomic_inc(&vq->overtaken);
+}
+
+static void vhost_mdev_timing_reset(struct vhost_mdev_vq *vq)
+{
+	WRITE_ONCE(vq->kick_stamp, 0);
+	WRITE_ONCE(vq->process_stamp, 0);
+	WRITE_ONCE(vq->called, 0);
+	atomic_set(&vq->overtaken, 0);
+}
+
+/* The call_latency event's fields: which kick this interrupt answers. */
+static void vhost_mdev_time_call(struct vhost_mdev_vq *vq,
+				 struct vhost_mdev_tp_call_latency *tp)
+{
+	u64 kick, process, now;
+	u16 after;
+
+	WRITE_ONCE(vq->called, VHOST_MDEV_CALLED_SEEN | tp->published);
+	if (unlikely(atomic_read(&vq->overtaken)))
+		tp->overtaken = min_t(int, atomic_xchg(&vq->overtaken, 0),
+				      U16_MAX);
+	kick = xchg(&vq->kick_stamp, 0);
+	if (!kick)
+		return;
+	after = tp->published - (u16)kick;
+	/* Kicked after the publication this interrupt is for: keep waiting. */
+	if (!after) {
+		cmpxchg(&vq->kick_stamp, 0, kick);
+		return;
+	}
+	process = xchg(&vq->process_stamp, 0);
+	if (after != 1) {
+		tp->unanswered = 1;
+		return;
+	}
+	now = vhost_mdev_stamp_now();
+	tp->kick_to_call_ns = vhost_mdev_stamp_ns(kick, now);
+	/* A processing start older than the kick was for an earlier one. */
+	if (process && vhost_mdev_stamp_ns(kick, process) <= tp->kick_to_call_ns)
+		tp->kick_to_process_ns = vhost_mdev_stamp_ns(kick, process);
+}
+
+/*
+ * The data path's tracepoints build their struct out of line: on the
  * callers' stacks it would cost each a stack canary, traced or not. They
  * pay the tracepoint's static branch only.
  */
-noinline void vhost_mdev_trace_vq(struct vhost_mdev_device *vmdev, u16 vq,
-				  enum vhost_mdev_vq_event event)
+static noinline void vhost_mdev_trace_kick_event(struct vhost_mdev_device *vmdev,
+						 u16 vq)
 {
 	const struct vhost_mdev_tp_vq tp = {
 		.dev = vmdev->id,
@@ -123,17 +256,57 @@ noinline void vhost_mdev_trace_vq(struct vhost_mdev_device *vmdev, u16 vq,
 		.published = READ_ONCE(vmdev->vqs[vq].published),
 	};
 
-	switch (event) {
-	case VHOST_MDEV_VQ_KICK:
-		trace_vhost_mdev_kick(&tp);
-		break;
-	case VHOST_MDEV_VQ_PROCESS:
-		trace_vhost_mdev_process(&tp);
-		break;
-	case VHOST_MDEV_VQ_CALL:
-		trace_vhost_mdev_call(&tp);
-		break;
-	}
+	trace_vhost_mdev_kick(&tp);
+}
+
+void vhost_mdev_trace_kick(struct vhost_mdev_device *vmdev, u16 vq)
+{
+	if (trace_vhost_mdev_call_latency_enabled())
+		vhost_mdev_stamp_kick(&vmdev->vqs[vq]);
+	if (trace_vhost_mdev_kick_enabled())
+		vhost_mdev_trace_kick_event(vmdev, vq);
+}
+
+static noinline void vhost_mdev_trace_process(struct vhost_mdev_device *vmdev,
+					      u16 vq)
+{
+	struct vhost_mdev_vq *v = &vmdev->vqs[vq];
+	const struct vhost_mdev_tp_vq tp = {
+		.dev = vmdev->id,
+		.vq = vq,
+		.published = READ_ONCE(v->published),
+	};
+
+	if (trace_vhost_mdev_call_latency_enabled() && READ_ONCE(v->kick_stamp))
+		cmpxchg(&v->process_stamp, 0,
+			vhost_mdev_stamp_now());
+	trace_vhost_mdev_process(&tp);
+}
+
+static noinline void vhost_mdev_trace_call(struct vhost_mdev_device *vmdev,
+					   u16 vq)
+{
+	const struct vhost_mdev_tp_vq tp = {
+		.dev = vmdev->id,
+		.vq = vq,
+		.published = READ_ONCE(vmdev->vqs[vq].published),
+	};
+
+	trace_vhost_mdev_call(&tp);
+}
+
+static noinline void
+vhost_mdev_trace_call_latency(struct vhost_mdev_device *vmdev, u16 vq)
+{
+	struct vhost_mdev_vq *v = &vmdev->vqs[vq];
+	struct vhost_mdev_tp_call_latency tp = {
+		.dev = vmdev->id,
+		.vq = vq,
+		.published = READ_ONCE(v->published),
+	};
+
+	vhost_mdev_time_call(v, &tp);
+	trace_vhost_mdev_call_latency(&tp);
 }
 
 static noinline void vhost_mdev_trace_used(struct vhost_mdev_device *vmdev,
@@ -151,7 +324,9 @@ void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 	if (WARN_ON_ONCE(!eventfd_signal_allowed()))
 		return;
 	if (trace_vhost_mdev_call_enabled())
-		vhost_mdev_trace_vq(vmdev, vq, VHOST_MDEV_VQ_CALL);
+		vhost_mdev_trace_call(vmdev, vq);
+	if (trace_vhost_mdev_call_latency_enabled())
+		vhost_mdev_trace_call_latency(vmdev, vq);
 	vmdev->cops->call(vmdev, array_index_nospec(vq, vmdev->nvqs));
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_call);
@@ -161,7 +336,7 @@ void vhost_mdev_vq_process(struct vhost_mdev_device *vmdev, u16 vq)
 	if (vq >= vmdev->nvqs)
 		return;
 	if (trace_vhost_mdev_process_enabled())
-		vhost_mdev_trace_vq(vmdev, vq, VHOST_MDEV_VQ_PROCESS);
+		vhost_mdev_trace_process(vmdev, vq);
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_process);
 
@@ -211,8 +386,7 @@ static int vhost_mdev_kick_wakeup(wait_queue_entry_t *wait, unsigned int mode,
 		return 0;
 	/* Called with the eventfd's wait queue lock held, as do_read needs. */
 	eventfd_ctx_do_read(vq->kick, &cnt);
-	if (trace_vhost_mdev_kick_enabled())
-		vhost_mdev_trace_vq(vmdev, vq->index, VHOST_MDEV_VQ_KICK);
+	vhost_mdev_kicked(vmdev, vq->index);
 	vmdev->ops->notify(vmdev, vq->index);
 	return 0;
 }
@@ -241,9 +415,7 @@ static void vhost_mdev_kick_hook(struct vhost_mdev_vq *vq)
 	vq->kick_hooked = !!vq->kick_wqh;
 	/* A kick written before the hook: deliver it now. */
 	if (vq->kick_hooked && (events & EPOLLIN)) {
-		if (trace_vhost_mdev_kick_enabled())
-			vhost_mdev_trace_vq(vq->vmdev, vq->index,
-					    VHOST_MDEV_VQ_KICK);
+		vhost_mdev_kicked(vq->vmdev, vq->index);
 		vq->vmdev->ops->notify(vq->vmdev, vq->index);
 	}
 }
@@ -305,8 +477,10 @@ int vhost_mdev_start(struct vhost_mdev_device *vmdev)
 	 * running and is dropped, but start() processes whatever the driver
 	 * published before it.
 	 */
-	for (i = 0; i < vmdev->nvqs; i++)
+	for (i = 0; i < vmdev->nvqs; i++) {
+		vhost_mdev_timing_reset(&vmdev->vqs[i]);
 		vhost_mdev_kick_hook(&vmdev->vqs[i]);
+	}
 	ret = vmdev->ops->start(vmdev);
 	if (ret) {
 		for (i = 0; i < vmdev->nvqs; i++)

@@ -11,17 +11,21 @@
 #include "vhost_mdev.h"
 #include "vhost_mdev_compat.h"
 
+/*
+ * A kick reached vq: fire its tracepoint, and stamp it for the call_latency
+ * event (the caller checked that either is on).
+ */
+void vhost_mdev_trace_kick(struct vhost_mdev_device *vmdev, u16 vq);
+
+/* Every consumer's kick path; off, it costs two static branches. */
+#define vhost_mdev_kicked(vmdev, vq)					\
+	do {								\
+		if (trace_vhost_mdev_kick_enabled() ||			\
+		    trace_vhost_mdev_call_latency_enabled())		\
+			vhost_mdev_trace_kick(vmdev, vq);		\
+	} while (0)
+
 /* State machine, vhost_mdev_core.c; the caller holds vmdev->lock. */
-enum vhost_mdev_vq_event {
-	VHOST_MDEV_VQ_KICK,
-	VHOST_MDEV_VQ_PROCESS,
-	VHOST_MDEV_VQ_CALL,
-};
-
-/* Fire vq's kick, process or call tracepoint (the caller checked it is on). */
-void vhost_mdev_trace_vq(struct vhost_mdev_device *vmdev, u16 vq,
-			 enum vhost_mdev_vq_event event);
-
 int vhost_mdev_start(struct vhost_mdev_device *vmdev);
 void vhost_mdev_stop(struct vhost_mdev_device *vmdev);
 void vhost_mdev_reset(struct vhost_mdev_device *vmdev);

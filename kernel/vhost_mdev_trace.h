@@ -42,6 +42,27 @@ struct vhost_mdev_tp_vq {
 	u16 published;	/* the vq's used-entry publications so far */
 };
 
+/*
+ * The call_latency event times the kick an interrupt answers (the core
+ * pairs them while the event is on, see vhost_mdev_core.c): one event a
+ * round trip is enough for a latency histogram.
+ */
+struct vhost_mdev_tp_call_latency {
+	u32 dev;
+#ifdef VHOST_MDEV_TRACE_PAD
+	u32 pad;
+#endif
+	u16 vq;
+	u16 published;
+	u64 kick_to_call_ns;
+	u64 kick_to_process_ns;
+	u16 overtaken;
+	u8 unanswered;
+};
+
+/* The call_latency event going on: the core picks its clock (core.c). */
+int vhost_mdev_call_latency_reg(void);
+
 struct vhost_mdev_tp_used {
 	u32 dev;
 #ifdef VHOST_MDEV_TRACE_PAD
@@ -192,6 +213,51 @@ DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_process,
 DEFINE_EVENT(vhost_mdev_vq_event, vhost_mdev_call,
 	TP_PROTO(const struct vhost_mdev_tp_vq *ev),
 	TP_ARGS(ev)
+);
+
+/*
+ * The device raised the vq's interrupt, as vhost_mdev_call, with the time
+ * the kick it answers waited. While this event is on, the core stamps
+ * kicks (and processing starts, while vhost_mdev_process is on too).
+ * kick_to_call_ns: since the kick this interrupt answers, the oldest one
+ * before the publication it signals; 0 when no kick waited for it (or
+ * the kick came before the event went on).
+ * kick_to_process_ns: from that kick to the start of its processing, while
+ * vhost_mdev_process is on too; else 0.
+ * overtaken: kicks dropped since the vq's last interrupt because they
+ * landed after the device had taken their entries (it looked at its ring
+ * once more).
+ * unanswered: 1 when the kick waiting was dropped here: the publication
+ * after it raised no interrupt (the driver suppressed it).
+ */
+TRACE_EVENT_FN(vhost_mdev_call_latency,
+	TP_PROTO(const struct vhost_mdev_tp_call_latency *ev),
+	TP_ARGS(ev),
+	TP_STRUCT__entry(
+		__field(u32, dev)
+		VHOST_MDEV_TP_PAD_FIELD
+		__field(u16, vq)
+		__field(u16, published)
+		__field(u64, kick_to_call_ns)
+		__field(u64, kick_to_process_ns)
+		__field(u16, overtaken)
+		__field(u8, unanswered)
+	),
+	TP_fast_assign(
+		__entry->dev = ev->dev;
+		VHOST_MDEV_TP_PAD_ASSIGN;
+		__entry->vq = ev->vq;
+		__entry->published = ev->published;
+		__entry->kick_to_call_ns = ev->kick_to_call_ns;
+		__entry->kick_to_process_ns = ev->kick_to_process_ns;
+		__entry->overtaken = ev->overtaken;
+		__entry->unanswered = ev->unanswered;
+	),
+	TP_printk("dev=%u vq=%u published=%u kick_to_call_ns=%llu kick_to_process_ns=%llu overtaken=%u unanswered=%u",
+		  __entry->dev, __entry->vq, __entry->published,
+		  __entry->kick_to_call_ns, __entry->kick_to_process_ns,
+		  __entry->overtaken, __entry->unanswered),
+	vhost_mdev_call_latency_reg, NULL
 );
 
 /* The device published count used entries on vq; used->idx is now idx. */

@@ -346,8 +346,7 @@ static void vhost_mdev_vdpa_kick_vq(struct vdpa_device *vdpa, u16 idx)
 	if (idx >= vmdev->nvqs)
 		return;
 	idx = array_index_nospec(idx, vmdev->nvqs);
-	if (trace_vhost_mdev_kick_enabled())
-		vhost_mdev_trace_vq(vmdev, idx, VHOST_MDEV_VQ_KICK);
+	vhost_mdev_kicked(vmdev, idx);
 	vmdev->ops->notify(vmdev, idx);
 }
 

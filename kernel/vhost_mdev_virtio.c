@@ -188,8 +188,7 @@ static bool vhost_mdev_virtio_notify(struct virtqueue *vq)
 	struct vhost_mdev_device *vmdev =
 		vhost_mdev_virtio_of(vq->vdev)->vmdev;
 
-	if (trace_vhost_mdev_kick_enabled())
-		vhost_mdev_trace_vq(vmdev, vq->index, VHOST_MDEV_VQ_KICK);
+	vhost_mdev_kicked(vmdev, vq->index);
 	vmdev->ops->notify(vmdev, vq->index);
 	return true;
 }

@@ -35,6 +35,8 @@ static const struct {
 	{ "vhost_mdev_kick", { "dev", "vq" } },
 	{ "vhost_mdev_process", { "dev", "vq" } },
 	{ "vhost_mdev_call", { "dev", "vq" } },
+	{ "vhost_mdev_call_latency", { "dev", "vq", "kick_to_call_ns",
+				       "kick_to_process_ns", "overtaken" } },
 	{ "vhost_mdev_used", { "dev", "vq", "idx", "count" } },
 	{ "vhost_mdev_get_vring_base", { "dev", "vq", "value" } },
 	{ "vhost_mdev_set_vring_base", { "dev", "vq", "value" } },

@@ -30,9 +30,11 @@ trap cleanup EXIT
 	VHM_KMOD_DIR=$pad "$top/scripts/vhm-modules" load > /dev/null
 ok $? "load the modules built with a field more in every event"
 grep -q "field:u32 pad;" /sys/kernel/tracing/events/vhost_mdev/vhost_mdev_kick/format &&
-	bpftool btf dump file /sys/kernel/btf/vhost_mdev 2>/dev/null |
-	grep -A3 "STRUCT 'vhost_mdev_tp_vq'" | grep -q "'pad'"
-ok $? "the kick's record and struct have the field"
+	grep -q "field:u32 pad;" /sys/kernel/tracing/events/vhost_mdev/vhost_mdev_call_latency/format &&
+	bpftool btf dump file /sys/kernel/btf/vhost_mdev 2>/dev/null > "$tmp/btf" &&
+	grep -A3 "STRUCT 'vhost_mdev_tp_vq'" "$tmp/btf" | grep -q "'pad'" &&
+	grep -A3 "STRUCT 'vhost_mdev_tp_call_latency'" "$tmp/btf" | grep -q "'pad'"
+ok $? "the kick's and call_latency's records and structs have the field"
 
 uuid=$(cat /proc/sys/kernel/random/uuid)
 echo "$uuid" > "$type/create"
