@@ -68,8 +68,8 @@ struct vhost_mdev_vq {
 	u16 published;
 
 	/*
-	 * Kick-to-interrupt timing, kept by the core while the call
-	 * tracepoint is on: the oldest kick not answered yet (ns << 16 |
+	 * Kick-to-interrupt timing, kept by the core while the call_latency
+	 * event is on: the oldest kick not answered yet (clock << 16 |
 	 * published at the kick, 0: none), the start of its processing, the
 	 * count of the last interrupt, the kicks dropped since.
 	 */
