@@ -143,7 +143,30 @@ TEST(broken_overhead_json_fails_goals)
 		     "'%s/scripts/bench-overhead' dev %s/out > /dev/null 2>&1", tmpl, tmpl, top, tmpl), 0);
 	EXPECT_EQ(sh("! '%s/scripts/bench-overhead' dev %s/out nosuchtool 2> %s/err.txt && "
 		     "grep -q \"no tool 'nosuchtool'\" %s/err.txt", top, tmpl, tmpl, tmpl), 0);
+	/* a peer that is not in the list */
+	EXPECT_EQ(sh("printf 'vhmlat|vhmlat -j|bpftrace-x\\nbpftrace|bpftrace -q x.bt\\n' > %s/list && "
+		     "! OVERHEAD_TOOLS=%s/list '%s/scripts/bench-overhead' dev %s/out 2> %s/err.txt && "
+		     "grep -q \"no tool 'bpftrace-x' to compare with\" %s/err.txt",
+		     tmpl, tmpl, top, tmpl, tmpl, tmpl), 0);
 	EXPECT_EQ(sh("test -e %s/out/overhead", tmpl), 1);
+	sh("rm -rf %s", tmpl);
+}
+
+/* A tool with a peer is held to the peer's cost, not bpftrace's. */
+TEST(tracing_goals_against_each_peer)
+{
+	char tmpl[] = "/tmp/vhm-ovp-XXXXXX";
+
+	make_run(_metadata, tmpl);
+	/* vhmtrace against vhmlat-full (1.444), vhmtop against bpftrace */
+	ASSERT_EQ(sh("cd %s/" RUN "/overhead && sed -i 's/^vhmtrace|vhmtrace$/&|vhmlat-full/; s/^vhmtop|vhmtop$/&|bpftrace/' tools.txt && "
+		     "'%s/scripts/bench-overhead' --report .. > /dev/null 2>&1 && '%s/scripts/goals' .. > /dev/null 2>&1",
+		     tmpl, top, top), 0);
+	EXPECT_EQ(ov(tmpl, "[.tools[] | .peer] == [null, null, \"bpftrace\", \"vhmlat-full\", null]"), 0);
+	EXPECT_EQ(goals(tmpl, "[.goals[] | select(.goal == \"tracing: p50 traced / untraced below vhmlat-full, vhmtrace\")] "
+			"| length == 1 and (.[0].bound * 1000 | round) == 1444 and .[0].met"), 0);
+	EXPECT_EQ(goals(tmpl, "[.goals[] | select(.goal == \"tracing: p50 traced / untraced below bpftrace, vhmtop\")] "
+			"| length == 1 and .[0].bound == 1.4"), 0);
 	sh("rm -rf %s", tmpl);
 }
 
