@@ -242,13 +242,19 @@ static void vhost_mdev_time_call(struct vhost_mdev_vq *vq,
 		tp->kick_to_process_ns = vhost_mdev_stamp_ns(kick, process);
 }
 
+enum vhost_mdev_vq_event {
+	VHOST_MDEV_VQ_KICK,
+	VHOST_MDEV_VQ_PROCESS,
+	VHOST_MDEV_VQ_CALL,
+};
+
 /*
  * The data path's tracepoints build their struct out of line: on the
  * callers' stacks it would cost each a stack canary, traced or not. They
  * pay the tracepoint's static branch only.
  */
-static noinline void vhost_mdev_trace_kick_event(struct vhost_mdev_device *vmdev,
-						 u16 vq)
+static noinline void vhost_mdev_trace_vq(struct vhost_mdev_device *vmdev,
+					 u16 vq, enum vhost_mdev_vq_event event)
 {
 	const struct vhost_mdev_tp_vq tp = {
 		.dev = vmdev->id,
@@ -256,7 +262,17 @@ static noinline void vhost_mdev_trace_kick_event(struct vhost_mdev_device *vmdev
 		.published = READ_ONCE(vmdev->vqs[vq].published),
 	};
 
-	trace_vhost_mdev_kick(&tp);
+	switch (event) {
+	case VHOST_MDEV_VQ_KICK:
+		trace_vhost_mdev_kick(&tp);
+		break;
+	case VHOST_MDEV_VQ_PROCESS:
+		trace_vhost_mdev_process(&tp);
+		break;
+	case VHOST_MDEV_VQ_CALL:
+		trace_vhost_mdev_call(&tp);
+		break;
+	}
 }
 
 void vhost_mdev_trace_kick(struct vhost_mdev_device *vmdev, u16 vq)
@@ -264,35 +280,14 @@ void vhost_mdev_trace_kick(struct vhost_mdev_device *vmdev, u16 vq)
 	if (trace_vhost_mdev_call_latency_enabled())
 		vhost_mdev_stamp_kick(&vmdev->vqs[vq]);
 	if (trace_vhost_mdev_kick_enabled())
-		vhost_mdev_trace_kick_event(vmdev, vq);
+		vhost_mdev_trace_vq(vmdev, vq, VHOST_MDEV_VQ_KICK);
 }
 
-static noinline void vhost_mdev_trace_process(struct vhost_mdev_device *vmdev,
-					      u16 vq)
+/* The processing start of the kick waiting, for kick_to_process_ns. */
+static void vhost_mdev_stamp_process(struct vhost_mdev_vq *vq)
 {
-	struct vhost_mdev_vq *v = &vmdev->vqs[vq];
-	const struct vhost_mdev_tp_vq tp = {
-		.dev = vmdev->id,
-		.vq = vq,
-		.published = READ_ONCE(v->published),
-	};
-
-	if (trace_vhost_mdev_call_latency_enabled() && READ_ONCE(v->kick_stamp))
-		cmpxchg(&v->process_stamp, 0,
-			vhost_mdev_stamp_now());
-	trace_vhost_mdev_process(&tp);
-}
-
-static noinline void vhost_mdev_trace_call(struct vhost_mdev_device *vmdev,
-					   u16 vq)
-{
-	const struct vhost_mdev_tp_vq tp = {
-		.dev = vmdev->id,
-		.vq = vq,
-		.published = READ_ONCE(vmdev->vqs[vq].published),
-	};
-
-	trace_vhost_mdev_call(&tp);
+	if (trace_vhost_mdev_call_latency_enabled() && READ_ONCE(vq->kick_stamp))
+		cmpxchg(&vq->process_stamp, 0, vhost_mdev_stamp_now());
 }
 
 static noinline void
@@ -324,7 +319,7 @@ void vhost_mdev_vq_call(struct vhost_mdev_device *vmdev, u16 vq)
 	if (WARN_ON_ONCE(!eventfd_signal_allowed()))
 		return;
 	if (trace_vhost_mdev_call_enabled())
-		vhost_mdev_trace_call(vmdev, vq);
+		vhost_mdev_trace_vq(vmdev, vq, VHOST_MDEV_VQ_CALL);
 	if (trace_vhost_mdev_call_latency_enabled())
 		vhost_mdev_trace_call_latency(vmdev, vq);
 	vmdev->cops->call(vmdev, array_index_nospec(vq, vmdev->nvqs));
@@ -335,8 +330,10 @@ void vhost_mdev_vq_process(struct vhost_mdev_device *vmdev, u16 vq)
 {
 	if (vq >= vmdev->nvqs)
 		return;
-	if (trace_vhost_mdev_process_enabled())
-		vhost_mdev_trace_process(vmdev, vq);
+	if (trace_vhost_mdev_process_enabled()) {
+		vhost_mdev_stamp_process(&vmdev->vqs[vq]);
+		vhost_mdev_trace_vq(vmdev, vq, VHOST_MDEV_VQ_PROCESS);
+	}
 }
 EXPORT_SYMBOL_GPL(vhost_mdev_vq_process);
 
