@@ -71,12 +71,14 @@ struct vhost_mdev_vq {
 	 * Kick-to-interrupt timing, kept by the core while the call_latency
 	 * event is on: the oldest kick not answered yet (clock << 16 |
 	 * published at the kick, 0: none), the start of its processing, the
-	 * count of the last interrupt, the kicks dropped since.
+	 * count of the last interrupt, the kicks dropped since, and the
+	 * time the event went on that they are from.
 	 */
 	u64 kick_stamp;
 	u64 process_stamp;
 	u32 called;
 	atomic_t overtaken;
+	u32 timing_gen;
 };
 
 /**

@@ -140,8 +140,15 @@ vhost_mdev_consumer_ops(enum vhost_mdev_consumer consumer)
  */
 static unsigned int vhost_mdev_timing_khz;	/* TSC kHz; 0: ktime */
 
+/*
+ * Each time the event goes on: a vq whose stamps are from before (a kick
+ * stamped while it was last on) drops them when it next sees the event.
+ */
+static atomic_t vhost_mdev_timing_gen;
+
 int vhost_mdev_call_latency_reg(void)
 {
+	atomic_inc(&vhost_mdev_timing_gen);
 #ifdef CONFIG_X86_TSC
 	WRITE_ONCE(vhost_mdev_timing_khz, check_tsc_unstable() ? 0 : tsc_khz);
 #endif
@@ -183,11 +190,31 @@ static bool vhost_mdev_kick_overtaken(struct vhost_mdev_vq *vq, u16 published)
 	       (s16)((u16)called - published) > 0;
 }
 
+static void vhost_mdev_timing_reset(struct vhost_mdev_vq *vq)
+{
+	WRITE_ONCE(vq->kick_stamp, 0);
+	WRITE_ONCE(vq->process_stamp, 0);
+	WRITE_ONCE(vq->called, 0);
+	atomic_set(&vq->overtaken, 0);
+}
+
+/* Drop the stamps of an earlier time the event was on. */
+static void vhost_mdev_timing_fresh(struct vhost_mdev_vq *vq)
+{
+	u32 gen = atomic_read(&vhost_mdev_timing_gen);
+
+	if (unlikely(READ_ONCE(vq->timing_gen) != gen)) {
+		vhost_mdev_timing_reset(vq);
+		WRITE_ONCE(vq->timing_gen, gen);
+	}
+}
+
 static void vhost_mdev_stamp_kick(struct vhost_mdev_vq *vq)
 {
 	u16 published = READ_ONCE(vq->published);
 	u64 stamp;
 
+	vhost_mdev_timing_fresh(vq);
 	if (vhost_mdev_kick_overtaken(vq, published))
 		goto overtaken;
 	stamp = vhost_mdev_stamp_now() | published;
@@ -202,14 +229,6 @@ overtaken:
 	atomic_inc(&vq->overtaken);
 }
 
-static void vhost_mdev_timing_reset(struct vhost_mdev_vq *vq)
-{
-	WRITE_ONCE(vq->kick_stamp, 0);
-	WRITE_ONCE(vq->process_stamp, 0);
-	WRITE_ONCE(vq->called, 0);
-	atomic_set(&vq->overtaken, 0);
-}
-
 /* The call_latency event's fields: which kick this interrupt answers. */
 static void vhost_mdev_time_call(struct vhost_mdev_vq *vq,
 				 struct vhost_mdev_tp_call_latency *tp)
@@ -217,6 +236,7 @@ static void vhost_mdev_time_call(struct vhost_mdev_vq *vq,
 	u64 kick, process, now;
 	u16 after;
 
+	vhost_mdev_timing_fresh(vq);
 	WRITE_ONCE(vq->called, VHOST_MDEV_CALLED_SEEN | tp->published);
 	if (unlikely(atomic_read(&vq->overtaken)))
 		tp->overtaken = min_t(int, atomic_xchg(&vq->overtaken, 0),
