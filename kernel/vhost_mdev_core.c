@@ -22,15 +22,15 @@
 #include <linux/nospec.h>
 #include <linux/poll.h>
 #include <linux/sched/mm.h>
-#ifdef CONFIG_X86_TSC
-#include <asm/tsc.h>
-#endif
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 #include <linux/vhost.h>
 #include <linux/virtio_ring.h>
 #include <linux/vhost_mdev.h>
+#ifdef CONFIG_X86_TSC
+#include <asm/tsc.h>
+#endif
 
 #include "vhost_mdev_compat.h"
 #include "vhost_mdev_internal.h"
