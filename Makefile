@@ -152,7 +152,7 @@ bench: all
 	$(Q)SUITE='$(SUITE)' scripts/bench $(BENCH_ARGS)
 
 trace: all
-	$(Q)WORKLOAD='$(WORKLOAD)' scripts/trace $(TOOL) $(ARGS)
+	$(Q)WORKLOAD='$(WORKLOAD)' scripts/trace $(or $(TOOL),vhmlat) $(ARGS)
 
 shell: all
 	$(Q)$(GUEST_RUN) -i
