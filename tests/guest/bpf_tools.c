@@ -431,6 +431,9 @@ TEST_F(tools, vhmlat_intervals_lose_nothing)
 			intervals++;
 			sum += k2c;
 		} else {
+			TH_LOG("summary: %lld samples, %lld overtaken, %lld unanswered",
+			       k2c, json_integer_value(json_object_get(o, "overtaken")),
+			       json_integer_value(json_object_get(o, "unanswered")));
 			EXPECT_EQ(k2c, rounds);
 			EXPECT_LE(sum, rounds);
 			EXPECT_EQ(json_integer_value(json_object_get(o, "unanswered")), 0);
