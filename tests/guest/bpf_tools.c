@@ -403,9 +403,16 @@ TEST_F(tools, vhmlat_intervals_lose_nothing)
 	char *out;
 
 	snprintf(dev, sizeof(dev), "%lld", self->dev);
-	ASSERT_EQ(tool_start(&t, argv), 0);
 	ASSERT_EQ(vhm_net_fill_rx(&self->net, 64), 0);
+	/*
+	 * Started before the tool: the start's own batch, on a workqueue, may
+	 * take a first frame before its kick lands, and that kick then shares
+	 * the next frame's interrupt, a sample fewer. A round trip first.
+	 */
 	ASSERT_EQ(vhm_set_state(self->net.vfio.device, VHOST_MDEV_S_RUNNING), 0);
+	round_trip(_metadata, &self->net, rounds);
+	usleep(20000);
+	ASSERT_EQ(tool_start(&t, argv), 0);
 	for (i = 0; i < rounds; i++) {
 		round_trip(_metadata, &self->net, i);
 		usleep(6000);
